@@ -1,0 +1,344 @@
+"""The Python entry point: ``Timeline(db).add(...)``, ``.show(...)``, ``.amend(...)``...
+
+Everything the CLI does goes through this class, so the same job can be done from Python::
+
+    from timeline.api import Timeline
+    with Timeline("/tmp/t.db") as tl:
+        event_id = tl.add(type="attack", summary="Concert hall attack", date="22 March 2024",
+                          actors=["Daesh-K"], killed=144)
+        for event in tl.show(actor="ISIS-K"):
+            print(event["earliest"], event["summary"])
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from timeline import db as tldb
+from timeline import events as ev
+from timeline import projections
+from timeline import records as rk
+from timeline.errors import NotFoundError, StoreError, UsageError
+from timeline.records import NewRecord
+from timeline.schema import records
+from timeline.store import Store, verify_chain
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    count: int
+    head_hash: str
+    bad_position: int | None
+    problem: str | None
+    projections_ok: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.bad_position is None and self.projections_ok
+
+
+def parse_as_of(value: str | datetime | date) -> str:
+    """A moment as the log's timestamp string; a bare date means the end of that day (UTC)."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day, 23, 59, 59, 999999)
+    else:
+        text = value.strip().replace("Z", "+00:00").replace(" ", "T")
+        try:
+            if len(text) == 10:
+                return parse_as_of(date.fromisoformat(text))
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise UsageError(
+                f"not a date or date-time: {value!r} (use 2024-05-01 or 2024-05-01T12:00)"
+            ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def bound(value: str | date | None, side: str, reference: date | None = None) -> str | None:
+    """``--from`` / ``--to``: any date expression; from takes its start, to its end."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    from timeline import dates
+
+    span = dates.resolve(value, reference or date.today())
+    day = span.earliest if side == "from" else span.latest
+    if day is None:
+        day = span.latest if side == "from" else span.earliest
+    return day.isoformat() if day else None
+
+
+class Timeline:
+    """A timeline database: an append-only log and the projections folded from it."""
+
+    def __init__(self, db: str | None = None, *, user: str | None = None) -> None:
+        self.url = tldb.resolve_url(db)
+        self.engine = tldb.create(self.url)
+        self.store = Store(self.engine, projections.apply)
+        self.user = user or os.environ.get("TIMELINE_USER") or _login()
+        self._ready = False
+
+    def __enter__(self) -> Timeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _open(self) -> None:
+        if not self._ready:
+            tldb.ensure_schema(self.engine)
+            self._ready = True
+
+    # -- writing ---------------------------------------------------------------------------
+    def add(
+        self,
+        *,
+        type: str,
+        summary: str,
+        date: str | None = None,
+        ref: date | None = None,
+        lang: str | None = None,
+        actors: Sequence[str | Mapping[str, Any]] = (),
+        **fields: Any,
+    ) -> str:
+        """Record a new event and return its id."""
+        return self.add_many(
+            [dict(fields, type=type, summary=summary, date=date, ref=ref, lang=lang,
+                  actors=list(actors))]
+        )[0]
+
+    def add_many(
+        self, items: Iterable[Mapping[str, Any]], *, keys: Sequence[str] | None = None
+    ) -> list[str]:
+        """Record several events in one transaction (all or none); returns the new ids.
+
+        Each item holds event fields; its date is either ``date`` (an expression, resolved
+        against ``ref``, default today) or the resolved fields (earliest, latest, precision...).
+        ``keys`` are idempotency keys, one per item: an item whose key was recorded before is
+        skipped, so loading the same file twice records nothing new.
+        """
+        self._open()
+        items = list(items)
+        if keys is not None and len(keys) != len(items):
+            raise UsageError("one idempotency key per item is needed")
+        with self.engine.connect() as conn:
+            cache: dict[str, str] = {}
+
+            def canonical(name: str) -> str:
+                if name not in cache:
+                    cache[name] = projections.canonical_actor(conn, name)
+                return cache[name]
+
+            batch = []
+            for index, item in enumerate(items):
+                payload = ev.build(_with_date(item), canonical=canonical)
+                if keys is None:
+                    batch.append(NewRecord(ev.new_event_id(), rk.EVENT_RECORDED, payload, 0))
+                else:
+                    event_id, record_id = ev.ids_for_key(keys[index])
+                    batch.append(
+                        NewRecord(event_id, rk.EVENT_RECORDED, payload, 0, record_id=record_id)
+                    )
+        if keys is not None:
+            seen = self.store.record_ids_exist(new.record_id for new in batch)
+            batch = [new for new in batch if new.record_id not in seen]
+            batch = list({new.record_id: new for new in batch}.values())
+        self.store.append(batch, recorded_by=self.user)
+        return [new.stream_id for new in batch]
+
+    def amend(
+        self,
+        event_id: str,
+        *,
+        reason: str,
+        date: str | None = None,
+        ref: date | None = None,
+        lang: str | None = None,
+        **changes: Any,
+    ) -> dict[str, Any]:
+        """Record a correction of an event; returns the event as it now stands."""
+        reason = ev.one_line(reason or "", "the reason")
+        changes = {key: value for key, value in changes.items() if value is not None}
+        doc = self.get(event_id)
+        if doc["status"] == "retracted":
+            raise UsageError(f"event {event_id} is retracted; it cannot be amended")
+        if date is not None:
+            reference = ref or _iso_date(doc.get("reference")) or _today()
+            changes.update(ev.date_fields(date, reference, lang=lang))
+        unknown = set(changes) - set(ev.PAYLOAD_FIELDS)
+        if unknown:
+            raise UsageError(f"unknown event field(s): {', '.join(sorted(unknown))}")
+        with self.engine.connect() as conn:
+            changes = ev.normalize(
+                changes, canonical=lambda name: projections.canonical_actor(conn, name)
+            )
+        changes = {key: value for key, value in changes.items() if doc.get(key) != value}
+        if not changes:
+            raise UsageError(f"nothing to amend: the changes leave event {event_id} as it is")
+        payload = {"changes": changes, "reason": reason}
+        self.store.append(
+            [NewRecord(event_id, rk.EVENT_AMENDED, payload, doc["version"])],
+            recorded_by=self.user,
+        )
+        return self.get(event_id)
+
+    def retract(self, event_id: str, *, reason: str) -> dict[str, Any]:
+        """Record that an event should no longer stand (it stays in history)."""
+        reason = ev.one_line(reason or "", "the reason")
+        doc = self.get(event_id)
+        if doc["status"] == "retracted":
+            raise UsageError(f"event {event_id} is already retracted")
+        self.store.append(
+            [NewRecord(event_id, rk.EVENT_RETRACTED, {"reason": reason}, doc["version"])],
+            recorded_by=self.user,
+        )
+        return self.get(event_id)
+
+    # -- reading ---------------------------------------------------------------------------
+    def get(self, event_id: str) -> dict[str, Any]:
+        event_id = ev.check_event_id(event_id)
+        self._open()
+        with self.engine.connect() as conn:
+            doc = projections.get(conn, event_id)
+        if doc is None:
+            raise NotFoundError(f"no event with id {event_id}")
+        return doc
+
+    def show(
+        self,
+        *,
+        actor: str | None = None,
+        with_affiliates: bool = False,
+        role: str | None = None,
+        types: Sequence[str] = (),
+        date_from: str | date | None = None,
+        date_to: str | date | None = None,
+        as_of: str | datetime | date | None = None,
+        include_retracted: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """The timeline: event documents in chronological order (see docs/event-shape.md)."""
+        for kind in types:
+            if kind not in ev.TYPES:
+                raise UsageError(f"unknown event type {kind!r}; types: {', '.join(ev.TYPES)}")
+        if role is not None and role not in ev.ROLES:
+            raise UsageError(f"unknown role {role!r}; roles: {', '.join(ev.ROLES)}")
+        if limit is not None and limit < 0:
+            raise UsageError("--limit must not be negative")
+        start, end = bound(date_from, "from"), bound(date_to, "to")
+        if start and end and start > end:
+            raise UsageError(f"--from ({start}) is after --to ({end})")
+        until = parse_as_of(as_of) if as_of is not None else None
+        self._open()
+        options = dict(
+            actor=actor, with_affiliates=with_affiliates, role=role, types=types,
+            date_from=start, date_to=end, include_retracted=include_retracted, limit=limit,
+        )
+        if until is None:
+            with self.engine.connect() as conn:
+                yield from projections.query(conn, **options)
+            return
+        memory = projections.memory_engine()
+        try:
+            with memory.begin() as conn:
+                projections.fold_all(conn, self.store.read(until=until))
+                yield from projections.query(conn, **options)
+        finally:
+            memory.dispose()
+
+    def history(self, event_id: str) -> list[dict[str, Any]]:
+        """Every record of one event, oldest first."""
+        event_id = ev.check_event_id(event_id)
+        self._open()
+        out = [record.to_dict() for record in self.store.read(stream_id=event_id)]
+        if not out:
+            raise NotFoundError(f"no event with id {event_id}")
+        return out
+
+    def log(self, since_position: int = 0) -> Iterator[dict[str, Any]]:
+        """The raw records after ``since_position``."""
+        if since_position < 0:
+            raise UsageError("--since-position must not be negative")
+        self._open()
+        for record in self.store.read(since_position=since_position):
+            yield record.to_dict()
+
+    # -- maintenance -----------------------------------------------------------------------
+    def rebuild(self) -> int:
+        """Drop the read tables and fold them anew from the whole log; returns records folded."""
+        self._open()
+        with tldb.writer(self.engine.connect()) as conn, conn.begin():
+            projections.clear(conn)
+            return projections.fold_all(conn, self.store.read(conn=conn))
+
+    def verify(self) -> VerifyReport:
+        """Recompute the hash chain and the projections and compare them with what is stored."""
+        self._open()
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(records).order_by(records.c.position))
+            count, head, bad, problem = verify_chain(rows)
+            stored = projections.snapshot(conn) if bad is None else []
+        projections_ok = bad is None
+        if bad is None:
+            memory = projections.memory_engine()
+            try:
+                with memory.begin() as mconn:
+                    projections.fold_all(mconn, self.store.read())
+                    projections_ok = projections.snapshot(mconn) == stored
+            finally:
+                memory.dispose()
+        return VerifyReport(count, head, bad, problem, projections_ok)
+
+    def when(self, text: str, ref: date | None = None, *, lang: str | None = None,
+             prefer: str = "past") -> Any:
+        from timeline import dates
+
+        return dates.resolve(text, ref or _today(), prefer=prefer,
+                             languages=[lang] if lang else None)
+
+
+def _with_date(item: Mapping[str, Any]) -> dict[str, Any]:
+    fields = {k: v for k, v in item.items() if k not in ("date", "ref", "lang")}
+    text = item.get("date")
+    if text is not None:
+        reference = item.get("ref") or _today()
+        fields.update(ev.date_fields(str(text), reference, lang=item.get("lang")))
+    elif not (fields.get("earliest") or fields.get("latest")):
+        raise UsageError("an event needs a date (--date, e.g. 2024-03-22 or 'late January')")
+    return fields
+
+
+def _iso_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+__all__ = ["Timeline", "VerifyReport", "StoreError"]

@@ -1,0 +1,419 @@
+"""The command line: parse options, make one library call, print. No logic lives here."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from timeline.errors import TimelineError
+
+app = typer.Typer(
+    name="timeline",
+    help="An event-sourced timeline database for sourced chronologies of security incidents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="TIMELINE_DB",
+        help="Database path or URL (default: timeline.db in the user data directory).",
+        show_envvar=True,
+    ),
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="Output format: table, json, jsonl or csv.")
+]
+RefOption = Annotated[
+    str | None,
+    typer.Option("--ref", help="Reference date the expression is read against (default: today)."),
+]
+LangOption = Annotated[
+    str | None, typer.Option("--lang", help="Language of the date text, e.g. tr or ru.")
+]
+
+
+def fail(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def handled(func: F) -> F:
+    """Turn the library's errors (and any other surprise) into one ``Error: ...`` line."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except TimelineError as exc:
+            fail(" ".join(str(exc).split()))
+        except BrokenPipeError:
+            # The reader went away (``timeline show | head``): not an error worth a line.
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+        except KeyboardInterrupt:
+            fail("interrupted")
+        except Exception as exc:  # never a traceback for a user; TIMELINE_DEBUG=1 shows it
+            if os.environ.get("TIMELINE_DEBUG"):
+                raise
+            fail(f"unexpected {type(exc).__name__}: {' '.join(str(exc).split())}")
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def command(name: str | None = None) -> Callable[[F], F]:
+    def register(func: F) -> F:
+        app.command(name)(handled(func))
+        return func
+
+    return register
+
+
+def open_timeline(db: str | None) -> Any:
+    from timeline.api import Timeline
+
+    return Timeline(db)
+
+
+def parse_ref(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise TimelineError(f"--ref must be an ISO date (2024-05-07), got {value!r}") from None
+
+
+def required(value: str | None, option: str, prompt: str) -> str:
+    """A required option: prompted for in a terminal, a clear error otherwise."""
+    if value is not None and value.strip():
+        return value
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        answer: str = typer.prompt(prompt)
+        return answer
+    raise TimelineError(f"missing option {option}")
+
+
+def emit(events: Iterable[dict[str, Any]], fmt: str, out: Any = None) -> int:
+    from timeline import render
+
+    return render.write(fmt, events, out or sys.stdout)
+
+
+# -- commands --------------------------------------------------------------------------------
+@command("add")
+def add(
+    type_: Annotated[
+        str | None,
+        typer.Option("--type", "-t", help="attack, detention, warning, thwarted_plot, "
+                     "airstrike, statement, sentencing, operation, designation or other."),
+    ] = None,
+    summary: Annotated[str | None, typer.Option("--summary", "-s", help="One line.")] = None,
+    date_text: Annotated[
+        str | None,
+        typer.Option("--date", "-d", help="A date expression: 2024-03-22, 'late January'..."),
+    ] = None,
+    ref: RefOption = None,
+    lang: LangOption = None,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option("--actor", "-a", help="Actor, repeatable; NAME or NAME:role "
+                     "(perpetrator by default; target, victim, agent, source, other)."),
+    ] = None,
+    location: Annotated[str | None, typer.Option(help="Place, e.g. 'Krasnogorsk, Russia'.")] = None,
+    country: Annotated[str | None, typer.Option(help="Country of the place.")] = None,
+    killed: Annotated[int | None, typer.Option(help="People killed (omit if unknown).")] = None,
+    injured: Annotated[int | None, typer.Option(help="People injured.")] = None,
+    detained: Annotated[int | None, typer.Option(help="People detained.")] = None,
+    subtype: Annotated[str | None, typer.Option(help="E.g. shooting, bombing.")] = None,
+    source: Annotated[str | None, typer.Option(help="URL or name of the source.")] = None,
+    evidence: Annotated[str | None, typer.Option(help="The sentence that reports it.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record a new event and print its id.
+
+    Example:
+
+        timeline add --type attack --summary "Attack on a concert hall" --date 2024-03-22
+        --actor Daesh-K --location "Krasnogorsk, Russia" --killed 144 --injured 360
+    """
+    fields = dict(
+        type=required(type_, "--type", "Type"),
+        summary=required(summary, "--summary", "Summary"),
+        date=required(date_text, "--date", "Date"),
+        ref=parse_ref(ref),
+        lang=lang,
+        actors=actor or [],
+        location=location,
+        country=country,
+        killed=killed,
+        injured=injured,
+        detained=detained,
+        subtype=subtype,
+        source=source,
+        evidence=evidence,
+    )
+    with open_timeline(db) as tl:
+        typer.echo(tl.add(**fields))
+
+
+@command("show")
+def show(
+    actor: Annotated[str | None, typer.Option(help="Actor name or any alias.")] = None,
+    with_affiliates: Annotated[
+        bool, typer.Option("--with-affiliates", help="Include the actor's branches.")
+    ] = False,
+    role: Annotated[str | None, typer.Option(help="Only where the actor has this role.")] = None,
+    type_: Annotated[
+        list[str] | None, typer.Option("--type", "-t", help="Event type, repeatable.")
+    ] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="From this date.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Up to this date.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="The timeline as it was known then (date or date-time)."),
+    ] = None,
+    include_retracted: Annotated[
+        bool, typer.Option("--include-retracted", help="Show retracted events too.")
+    ] = False,
+    limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
+    fmt: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Show the timeline in chronological order.
+
+    Intervals overlap --from/--to. Example:
+
+        timeline show --actor ISIS-K --from 2024-01-01 --format json
+    """
+    from timeline import render
+
+    render.check_format(fmt)
+    with open_timeline(db) as tl:
+        events = tl.show(
+            actor=actor, with_affiliates=with_affiliates, role=role, types=type_ or (),
+            date_from=date_from, date_to=date_to, as_of=as_of,
+            include_retracted=include_retracted, limit=limit,
+        )
+        emit(events, fmt)
+
+
+@command("amend")
+def amend(
+    event_id: Annotated[str, typer.Argument(help="The event id, e.g. ev-0123456789.")],
+    reason: Annotated[str | None, typer.Option(help="Why (required).")] = None,
+    type_: Annotated[str | None, typer.Option("--type", "-t", help="New type.")] = None,
+    summary: Annotated[str | None, typer.Option("--summary", "-s")] = None,
+    date_text: Annotated[str | None, typer.Option("--date", "-d", help="New date.")] = None,
+    ref: RefOption = None,
+    lang: LangOption = None,
+    actor: Annotated[
+        list[str] | None, typer.Option("--actor", "-a", help="Replaces the actors; repeatable.")
+    ] = None,
+    location: Annotated[str | None, typer.Option()] = None,
+    country: Annotated[str | None, typer.Option()] = None,
+    killed: Annotated[int | None, typer.Option()] = None,
+    injured: Annotated[int | None, typer.Option()] = None,
+    detained: Annotated[int | None, typer.Option()] = None,
+    subtype: Annotated[str | None, typer.Option()] = None,
+    source: Annotated[str | None, typer.Option()] = None,
+    evidence: Annotated[str | None, typer.Option()] = None,
+    db: DbOption = None,
+) -> None:
+    """Correct an event: a new record, the old ones stay in its history.
+
+    Example:
+
+        timeline amend ev-0123456789 --killed 145 --reason "Toll revised by the ministry"
+    """
+    reason = required(reason, "--reason", "Reason")
+    changes = dict(
+        type=type_, summary=summary, actors=actor, location=location, country=country,
+        killed=killed, injured=injured, detained=detained, subtype=subtype, source=source,
+        evidence=evidence,
+    )
+    with open_timeline(db) as tl:
+        doc = tl.amend(event_id, reason=reason, date=date_text, ref=parse_ref(ref), lang=lang,
+                       **changes)
+        typer.echo(f"{doc['id']} amended (version {doc['version']})")
+
+
+@command("retract")
+def retract(
+    event_id: Annotated[str, typer.Argument(help="The event id.")],
+    reason: Annotated[str | None, typer.Option(help="Why (required).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Retract an event: it leaves `show` but stays in its history.
+
+    Example:
+
+        timeline retract ev-0123456789 --reason "Duplicate of ev-9876543210"
+    """
+    reason = required(reason, "--reason", "Reason")
+    with open_timeline(db) as tl:
+        doc = tl.retract(event_id, reason=reason)
+        typer.echo(f"{doc['id']} retracted (version {doc['version']})")
+
+
+@command("history")
+def history(
+    event_id: Annotated[str, typer.Argument(help="The event id.")],
+    fmt: FormatOption = "table",
+    db: DbOption = None,
+) -> None:
+    """Every record of one event: what changed, who recorded it, when and why.
+
+    Example:
+
+        timeline history ev-0123456789
+    """
+    from timeline import render
+
+    render.check_format(fmt, ("table", "json", "jsonl"))
+    with open_timeline(db) as tl:
+        render.write_records(fmt, tl.history(event_id), sys.stdout)
+
+
+@command("log")
+def log(
+    since_position: Annotated[
+        int, typer.Option("--since-position", help="Only records after this position.")
+    ] = 0,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, json or table.")] = "jsonl",
+    db: DbOption = None,
+) -> None:
+    """The raw records of the log, oldest first.
+
+    Example:
+
+        timeline log --since-position 100 --format jsonl
+    """
+    from timeline import render
+
+    render.check_format(fmt, ("table", "json", "jsonl"))
+    with open_timeline(db) as tl:
+        render.write_records(fmt, tl.log(since_position), sys.stdout)
+
+
+@command("rebuild")
+def rebuild(db: DbOption = None) -> None:
+    """Drop the read tables and fold them again from the whole log.
+
+    Example:
+
+        timeline rebuild
+    """
+    with open_timeline(db) as tl:
+        typer.echo(f"rebuilt from {tl.rebuild()} records")
+
+
+@command("verify")
+def verify(db: DbOption = None) -> None:
+    """Recompute the hash chain and the projections; print the record count and head hash.
+
+    Exits 1 naming the first bad position if the log was changed outside timeline. Example:
+
+        timeline verify
+    """
+    with open_timeline(db) as tl:
+        report = tl.verify()
+    if report.bad_position is not None:
+        fail(f"the log is broken at position {report.bad_position}: {report.problem}")
+    if not report.projections_ok:
+        fail("the read tables differ from the log; run `timeline rebuild`")
+    typer.echo(f"ok: {report.count} records, head {report.head_hash}")
+
+
+@command("export")
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json or jsonl.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="Actor name or any alias.")] = None,
+    type_: Annotated[list[str] | None, typer.Option("--type", "-t")] = None,
+    date_from: Annotated[str | None, typer.Option("--from")] = None,
+    date_to: Annotated[str | None, typer.Option("--to")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    include_retracted: Annotated[bool, typer.Option("--include-retracted")] = False,
+    db: DbOption = None,
+) -> None:
+    """Export the timeline (every filter of `show` applies).
+
+    Example:
+
+        timeline export --format csv -o timeline.csv
+    """
+    from timeline import render
+
+    render.check_format(fmt, render.EXPORT_FORMATS)
+    with open_timeline(db) as tl:
+        events = tl.show(actor=actor, types=type_ or (), date_from=date_from, date_to=date_to,
+                         as_of=as_of, include_retracted=include_retracted)
+        if output is None:
+            emit(events, fmt)
+            return
+        render.write_file(fmt, events, output)
+
+
+@command("when")
+def when(
+    text: Annotated[str, typer.Argument(help="A date expression, or - to read lines of stdin.")],
+    ref: RefOption = None,
+    lang: LangOption = None,
+    prefer: Annotated[
+        str, typer.Option(help="past (news reading) or future, for year-less dates.")
+    ] = "past",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """Resolve a date expression into an interval with a precision.
+
+    Example:
+
+        timeline when "late January" --ref 2024-05-07
+    """
+    from timeline import render
+
+    reference = parse_ref(ref) or date.today()
+    if prefer not in ("past", "future"):
+        raise TimelineError("--prefer must be past or future")
+    render.write_when(text, reference, lang=lang, prefer=prefer, fmt=fmt,
+                      stdin=sys.stdin, out=sys.stdout)
+
+
+@command("demo")
+def demo(db: DbOption = None) -> None:
+    """Load the bundled example timeline (once) and show it.
+
+    Example:
+
+        timeline demo
+    """
+    from timeline import demo as demo_data
+
+    with open_timeline(db) as tl:
+        added = demo_data.load(tl)
+        if added:
+            typer.echo(f"loaded {added} example events into {tl.url}", err=True)
+        emit(tl.show(), "table")
+
+
+def main() -> None:
+    app()

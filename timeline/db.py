@@ -1,0 +1,218 @@
+"""Engines, database locations and the schema check that migrates on first use.
+
+This is the one place where engines are created. On SQLite it applies SQLAlchemy's documented
+recipe for transactional control: pysqlite's own implicit BEGIN is switched off in the connect
+event and the ``begin`` event emits the BEGIN itself, so DDL inside a migration is transactional
+and a writer can ask for ``BEGIN IMMEDIATE`` (the execution option ``sqlite_begin``), taking the
+write lock up front instead of failing with "database is locked" on its first write.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+from timeline.errors import StoreError
+
+#: The Alembic revision this code was written for. Compared with one SELECT on every open, so
+#: alembic is imported only when the schema actually needs migrating. A test keeps it equal to
+#: the head of migrations/versions.
+HEAD_REVISION = "0001_initial"
+
+ENV_VAR = "TIMELINE_DB"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_path() -> Path:
+    """The embedded default: ``timeline.db`` in the user's data directory."""
+    from platformdirs import user_data_path
+
+    return user_data_path("timeline", appauthor=False) / "timeline.db"
+
+
+def resolve_url(db: str | None = None) -> str:
+    """``--db`` (a path or a URL), else ``$TIMELINE_DB``, else the file in the user data dir."""
+    value = db or os.environ.get(ENV_VAR) or ""
+    if not value.strip():
+        return _sqlite_url(default_path())
+    if "://" in value:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise StoreError(f"not a database URL: {value!r}") from None
+        return value
+    return _sqlite_url(Path(value).expanduser())
+
+
+def _sqlite_url(path: Path) -> str:
+    path = path.resolve()
+    if path.is_dir():
+        raise StoreError(f"database path is a directory: {path}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the directory for {path}: {exc.strerror}") from None
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise StoreError(f"cannot write the database at {path}: permission denied")
+    return f"sqlite:///{path}"
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Take transaction control away from pysqlite: it would otherwise BEGIN lazily on the first
+    # DML and COMMIT before any DDL. The "begin" listener below emits BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # WAL before any BEGIN: readers never block the writer and vice versa.
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create(url: str) -> Engine:
+    """Create an engine for ``url`` with the project's SQLite settings."""
+    try:
+        engine = create_engine(url, future=True)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot open database {url!r}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def writer(conn: Connection) -> Connection:
+    """Options for a connection that will write: BEGIN IMMEDIATE on SQLite."""
+    return conn.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def current_revision(conn: Connection, *, probe: bool = True) -> str | None:
+    """The schema revision stored in the database, or None for an empty database.
+
+    ``probe`` tries the SELECT directly (one statement when the schema exists) and may roll
+    back the connection's implicit transaction; inside an explicit transaction pass False.
+    """
+    from sqlalchemy import inspect
+
+    if not probe and not inspect(conn).has_table("alembic_version"):
+        return _empty_or_foreign(conn)
+    try:
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    except DBAPIError as exc:
+        if _is_not_a_database(exc):
+            raise StoreError(f"not a SQLite database: {conn.engine.url.database}") from None
+        conn.rollback()
+        return _empty_or_foreign(conn)
+    return row[0] if row else None
+
+
+def _empty_or_foreign(conn: Connection) -> None:
+    if _has_tables(conn):
+        raise StoreError(f"{_describe(conn)} holds tables but is not a timeline database")
+    return None
+
+
+def _has_tables(conn: Connection) -> bool:
+    from sqlalchemy import inspect
+
+    return bool(inspect(conn).get_table_names())
+
+
+def _is_not_a_database(exc: DBAPIError) -> bool:
+    message = str(exc.orig).lower()
+    return "file is not a database" in message or "not a database" in message
+
+
+def _describe(conn: Connection) -> str:
+    url = conn.engine.url
+    return url.database if url.drivername.startswith("sqlite") else url.render_as_string()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Migrate the database to HEAD_REVISION if it is not there yet.
+
+    The common case (already at head) costs one SELECT and never imports alembic. A database
+    newer than this code is refused, so old code never writes into a schema it does not know.
+    """
+    try:
+        with engine.connect() as conn:
+            revision = current_revision(conn)
+        if revision == HEAD_REVISION:
+            return
+        _check_known(revision)
+        with writer(engine.connect()) as conn, conn.begin():
+            # Another process may have migrated while we waited for the write lock.
+            revision = current_revision(conn, probe=False)
+            if revision == HEAD_REVISION:
+                return
+            _check_known(revision)
+            upgrade(conn)
+    except StoreError:
+        raise
+    except DBAPIError as exc:
+        if _is_not_a_database(exc):
+            raise StoreError(f"not a SQLite database: {engine.url.database}") from None
+        raise StoreError(f"cannot open the database: {_one_line(exc)}") from None
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot open the database: {_one_line(exc)}") from None
+
+
+def _check_known(revision: str | None) -> None:
+    if revision is not None and revision not in known_revisions():
+        raise StoreError(
+            f"the database schema ({revision}) is newer than this version of timeline "
+            f"(which knows up to {HEAD_REVISION}); upgrade timeline"
+        )
+
+
+def migrations_dir() -> Path:
+    """The Alembic script directory: inside the installed package, or beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "migrations", here.parent / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise StoreError("the migrations are missing from this installation of timeline")
+
+
+def known_revisions() -> set[str]:
+    """Revision ids present in the script directory (file names start with the id)."""
+    versions = migrations_dir() / "versions"
+    return {p.stem for p in versions.glob("*.py") if not p.stem.startswith("_")}
+
+
+def alembic_config(conn: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if conn is not None:
+        cfg.attributes["connection"] = conn
+    return cfg
+
+
+def upgrade(conn: Connection, target: str = "head") -> None:
+    """Run the Alembic migrations on ``conn`` inside the caller's transaction."""
+    from alembic import command
+
+    command.upgrade(alembic_config(conn), target)
+
+
+def _one_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    message = str(orig if orig is not None else exc)
+    return " ".join(message.split())

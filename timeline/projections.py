@@ -1,0 +1,305 @@
+"""Fold records into the read tables, and query them.
+
+The same ``apply`` runs incrementally inside every append's transaction, over the whole log for
+``rebuild``, and into a private in-memory database for ``show --as-of`` (the timeline as it was
+known at a moment), so the three can never disagree on what a record means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, create_engine, delete, func, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import StaticPool
+
+from timeline import events as ev
+from timeline import records as rk
+from timeline.records import Record, loads
+from timeline.schema import (
+    PROJECTION_TABLES,
+    actor_aliases,
+    actors,
+    event_actors,
+    events,
+    metadata,
+    projection_state,
+    sources,
+)
+
+CHECKPOINT = "main"
+
+
+def apply(conn: Connection, batch: Sequence[Record]) -> None:
+    """Fold ``batch`` (in log order) into the read tables and move the checkpoint."""
+    if not batch:
+        return
+    new_events: list[dict[str, Any]] = []
+    new_actors: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        if new_events:
+            conn.execute(events.insert(), new_events)
+            new_events.clear()
+        if new_actors:
+            conn.execute(event_actors.insert(), new_actors)
+            new_actors.clear()
+
+    for record in batch:
+        if record.kind == rk.EVENT_RECORDED:
+            doc = ev.recorded(record.stream_id, record.payload, record.recorded_at)
+            new_events.append(_event_row(doc, record.position, record.position))
+            new_actors.extend(_actor_rows(doc))
+            continue
+        flush()
+        handler = _HANDLERS.get(record.kind)
+        if handler is not None:
+            handler(conn, record)
+    flush()
+    set_checkpoint(conn, batch[-1].position)
+
+
+def _event_row(doc: dict[str, Any], first: int, last: int) -> dict[str, Any]:
+    return {
+        "id": doc["id"],
+        "type": doc["type"],
+        "status": doc["status"],
+        "earliest": doc["earliest"],
+        "latest": doc["latest"],
+        "sort_key": ev.sort_key(doc),
+        "first_position": first,
+        "last_position": last,
+        "doc": orjson.dumps(doc).decode(),  # field order kept: DOC_FIELDS
+    }
+
+
+def _actor_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "event_id": doc["id"],
+            "seq": seq,
+            "actor": actor["name"],
+            "actor_key": ev.fold_key(actor["name"]),
+            "role": actor["role"],
+        }
+        for seq, actor in enumerate(doc["actors"] or [])
+    ]
+
+
+def _change_event(conn: Connection, record: Record) -> None:
+    row = conn.execute(
+        select(events.c.doc, events.c.first_position).where(events.c.id == record.stream_id)
+    ).first()
+    if row is None:  # a record about an event this projection never saw: nothing to change
+        return
+    doc = loads(row.doc)
+    if record.kind == rk.EVENT_AMENDED:
+        new = ev.amended(doc, record.payload.get("changes", {}), record.recorded_at)
+    else:
+        new = ev.retracted(doc, record.recorded_at)
+    values = _event_row(new, row.first_position, record.position)
+    conn.execute(update(events).where(events.c.id == record.stream_id).values(values))
+    if new["actors"] != doc["actors"]:
+        conn.execute(delete(event_actors).where(event_actors.c.event_id == record.stream_id))
+        rows = _actor_rows(new)
+        if rows:
+            conn.execute(event_actors.insert(), rows)
+
+
+def _source_added(conn: Connection, record: Record) -> None:
+    p = record.payload
+    exists = conn.execute(select(sources.c.id).where(sources.c.id == record.stream_id)).first()
+    if exists is None:
+        conn.execute(
+            sources.insert().values(
+                id=record.stream_id,
+                name=p.get("name"),
+                url=p.get("url"),
+                title=p.get("title"),
+                published=p.get("published"),
+                sha256=p.get("sha256"),
+                first_position=record.position,
+            )
+        )
+
+
+def _add_alias(conn: Connection, alias: str, actor: str) -> None:
+    key = ev.fold_key(alias)
+    if not key:
+        return
+    taken = conn.execute(select(actor_aliases.c.key).where(actor_aliases.c.key == key)).first()
+    if taken is None:
+        conn.execute(actor_aliases.insert().values(key=key, alias=alias, actor=actor))
+
+
+def _actor_added(conn: Connection, record: Record) -> None:
+    p = record.payload
+    name = p["name"]
+    key = ev.fold_key(name)
+    exists = conn.execute(select(actors.c.name).where(actors.c.key == key)).first()
+    if exists is None:
+        conn.execute(
+            actors.insert().values(
+                name=name,
+                key=key,
+                kind=p.get("kind") or "other",
+                country=p.get("country"),
+                parent=p.get("parent"),
+                first_position=record.position,
+            )
+        )
+    for alias in (name, *(p.get("aliases") or ())):
+        _add_alias(conn, alias, name)
+
+
+def _actor_alias_added(conn: Connection, record: Record) -> None:
+    _add_alias(conn, record.payload["alias"], record.payload["actor"])
+
+
+def _actor_affiliated(conn: Connection, record: Record) -> None:
+    conn.execute(
+        update(actors)
+        .where(actors.c.name == record.payload["actor"])
+        .values(parent=record.payload["parent"])
+    )
+
+
+_HANDLERS = {
+    rk.EVENT_AMENDED: _change_event,
+    rk.EVENT_RETRACTED: _change_event,
+    rk.SOURCE_ADDED: _source_added,
+    rk.ACTOR_ADDED: _actor_added,
+    rk.ACTOR_ALIAS_ADDED: _actor_alias_added,
+    rk.ACTOR_AFFILIATED: _actor_affiliated,
+}
+
+
+def checkpoint(conn: Connection) -> int:
+    row = conn.execute(
+        select(projection_state.c.position).where(projection_state.c.name == CHECKPOINT)
+    ).first()
+    return row[0] if row else 0
+
+
+def set_checkpoint(conn: Connection, position: int) -> None:
+    done = conn.execute(
+        update(projection_state)
+        .where(projection_state.c.name == CHECKPOINT)
+        .values(position=position)
+    )
+    if done.rowcount == 0:
+        conn.execute(projection_state.insert().values(name=CHECKPOINT, position=position))
+
+
+def clear(conn: Connection) -> None:
+    for table in reversed(PROJECTION_TABLES):
+        conn.execute(delete(table))
+
+
+def fold_all(conn: Connection, stream: Iterable[Record], chunk: int = 5000) -> int:
+    """Fold a stream of records in chunks; returns how many were folded."""
+    batch: list[Record] = []
+    count = 0
+    for record in stream:
+        batch.append(record)
+        if len(batch) >= chunk:
+            apply(conn, batch)
+            count += len(batch)
+            batch = []
+    apply(conn, batch)
+    return count + len(batch)
+
+
+def memory_engine() -> Engine:
+    """A private in-memory database holding only the read tables."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    metadata.create_all(engine, tables=list(PROJECTION_TABLES))
+    return engine
+
+
+# -- queries -------------------------------------------------------------------------------
+def resolve_actor(conn: Connection, name: str, *, with_affiliates: bool = False) -> set[str]:
+    """Every matching key of the actor ``name`` names (its canonical name and its aliases)."""
+    key = ev.fold_key(name)
+    canonical = conn.execute(
+        select(actor_aliases.c.actor).where(actor_aliases.c.key == key)
+    ).scalar()
+    if canonical is None:
+        return {key}
+    names = {canonical}
+    if with_affiliates:
+        frontier = {canonical}
+        while frontier:
+            children = set(
+                conn.execute(select(actors.c.name).where(actors.c.parent.in_(frontier))).scalars()
+            )
+            frontier = children - names
+            names |= children
+    keys = {ev.fold_key(n) for n in names}
+    keys |= set(
+        conn.execute(select(actor_aliases.c.key).where(actor_aliases.c.actor.in_(names))).scalars()
+    )
+    return keys
+
+
+def canonical_actor(conn: Connection, name: str) -> str:
+    found = conn.execute(
+        select(actor_aliases.c.actor).where(actor_aliases.c.key == ev.fold_key(name))
+    ).scalar()
+    return found or name
+
+
+def query(
+    conn: Connection,
+    *,
+    actor: str | None = None,
+    with_affiliates: bool = False,
+    role: str | None = None,
+    types: Sequence[str] = (),
+    date_from: str | None = None,
+    date_to: str | None = None,
+    include_retracted: bool = False,
+    limit: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Event documents in chronological order, filtered; streamed row by row."""
+    q = select(events.c.doc)
+    if not include_retracted:
+        q = q.where(events.c.status == "active")
+    if types:
+        q = q.where(events.c.type.in_(list(types)))
+    # Overlap: an event whose interval touches [date_from, date_to] at all.
+    if date_from is not None:
+        q = q.where((events.c.latest.is_(None)) | (events.c.latest >= date_from))
+    if date_to is not None:
+        q = q.where((events.c.earliest.is_(None)) | (events.c.earliest <= date_to))
+    if actor is not None or role is not None:
+        sub = select(event_actors.c.event_id)
+        if actor is not None:
+            keys = resolve_actor(conn, actor, with_affiliates=with_affiliates)
+            sub = sub.where(event_actors.c.actor_key.in_(sorted(keys)))
+        if role is not None:
+            sub = sub.where(event_actors.c.role == role)
+        q = q.where(events.c.id.in_(sub))
+    q = q.order_by(
+        events.c.sort_key, func.coalesce(events.c.latest, "9999-12-31"), events.c.first_position
+    )
+    if limit is not None:
+        q = q.limit(limit)
+    for row in conn.execute(q):
+        yield loads(row.doc)
+
+
+def get(conn: Connection, event_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(events.c.doc).where(events.c.id == event_id)).first()
+    return loads(row.doc) if row else None
+
+
+def snapshot(conn: Connection) -> list[tuple[Any, ...]]:
+    """Every row of every read table, sorted: two projections are equal iff these are."""
+    out: list[tuple[Any, ...]] = []
+    for table in PROJECTION_TABLES:
+        rows = conn.execute(select(table)).all()
+        out.extend(sorted(((table.name, *tuple(row)) for row in rows), key=repr))
+    return out

@@ -1,0 +1,182 @@
+"""Printing for the CLI: the terminal table, records, ``when`` answers, files.
+
+Machine formats (csv, json, jsonl, timelinejs...) have one implementation each, in
+timeline/export.py, shared by ``show --format`` and ``export --format``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+import orjson
+
+from timeline.errors import TimelineError, UsageError
+
+SHOW_FORMATS = ("table", "json", "jsonl", "csv")
+EXPORT_FORMATS = ("csv", "json", "jsonl", "timelinejs", "timesketch", "acled", "html")
+
+
+def check_format(fmt: str, allowed: Iterable[str] = SHOW_FORMATS) -> None:
+    allowed = tuple(allowed)
+    if fmt not in allowed:
+        raise UsageError(f"unknown format {fmt!r}; formats: {', '.join(allowed)}")
+
+
+def write(fmt: str, events: Iterable[dict[str, Any]], out: TextIO) -> int:
+    if fmt == "table":
+        return write_table(events, out)
+    from timeline import export
+
+    return export.write(fmt, events, out)
+
+
+def write_file(fmt: str, events: Iterable[dict[str, Any]], path: Path) -> int:
+    """Write to ``path`` through a temporary file renamed into place: never a half file."""
+    path = path.expanduser()
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: no such directory {folder}")
+    try:
+        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            count = write(fmt, events, out)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count
+
+
+def date_label(event: dict[str, Any]) -> str:
+    """The event's date as what it is ("late Jan 2024"), never a false exact day."""
+    from timeline.dates import DateSpan
+
+    try:
+        return str(DateSpan.from_dict(event).label())
+    except (TimelineError, KeyError, TypeError, ValueError):
+        return " – ".join(x for x in (event.get("earliest"), event.get("latest")) if x) or "?"
+
+
+def _counts(event: dict[str, Any]) -> str:
+    parts = []
+    for key, word in (("killed", "killed"), ("injured", "injured"), ("detained", "detained")):
+        if event.get(key) is not None:
+            parts.append(f"{event[key]} {word}")
+    return ", ".join(parts)
+
+
+def write_table(events: Iterable[dict[str, Any]], out: TextIO) -> int:
+    from rich.table import Table
+
+    table = Table(show_lines=False, expand=False, pad_edge=False)
+    for name, style in (("date", "bold"), ("type", "cyan"), ("summary", ""), ("actors", ""),
+                        ("place", ""), ("toll", "red"), ("id", "dim")):
+        table.add_column(name, style=style or None, overflow="fold")
+    count = 0
+    for event in events:
+        actors = "; ".join(f"{a['name']} ({a['role']})" for a in event.get("actors") or [])
+        status = " [retracted]" if event.get("status") == "retracted" else ""
+        table.add_row(
+            date_label(event),
+            event["type"],
+            event["summary"] + status,
+            actors,
+            event.get("location") or "",
+            _counts(event),
+            event["id"],
+        )
+        count += 1
+    console = _console(out)
+    if count:
+        console.print(table)
+    else:
+        console.print("no events")
+    return count
+
+
+def _console(out: TextIO) -> Any:
+    from rich.console import Console
+
+    terminal = out.isatty() if hasattr(out, "isatty") else False
+    return Console(file=out, width=None if terminal else 200, highlight=False,
+                   soft_wrap=False, no_color=not terminal, emoji=False)
+
+
+def write_records(fmt: str, records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    count = 0
+    if fmt == "jsonl":
+        for record in records:
+            out.write(orjson.dumps(record).decode() + "\n")
+            count += 1
+        return count
+    if fmt == "json":
+        items = list(records)
+        out.write(orjson.dumps(items, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return len(items)
+    from rich.table import Table
+
+    table = Table(pad_edge=False)
+    for name in ("pos", "version", "kind", "recorded at", "by", "what"):
+        table.add_column(name, overflow="fold")
+    for record in records:
+        table.add_row(str(record["position"]), str(record["version"]), record["kind"],
+                      record["recorded_at"], record["recorded_by"], _what(record))
+        count += 1
+    _console(out).print(table)
+    return count
+
+
+def _what(record: dict[str, Any]) -> str:
+    payload = record["payload"]
+    if record["kind"] == "event.amended":
+        changes = ", ".join(f"{k}={_short(v)}" for k, v in payload.get("changes", {}).items())
+        return f"{changes} — reason: {payload.get('reason')}"
+    if record["kind"] == "event.retracted":
+        return f"reason: {payload.get('reason')}"
+    if record["kind"] == "event.recorded":
+        return f"{payload.get('type')}: {payload.get('summary')}"
+    return _short(payload, 120)
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = value if isinstance(value, str) else orjson.dumps(value).decode()
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def write_when(text: str, reference: date, *, lang: str | None, prefer: str, fmt: str,
+               stdin: TextIO, out: TextIO) -> None:
+    """``timeline when``: one expression, or one per line of stdin as JSON Lines."""
+    from timeline import dates
+
+    check_format(fmt, ("text", "json"))
+    languages = [lang] if lang else None
+    if text == "-":
+        for line in stdin:
+            expression = line.strip()
+            if not expression:
+                continue
+            try:
+                answer = dates.resolve(expression, reference, prefer=prefer,
+                                       languages=languages).to_dict()
+            except TimelineError as exc:
+                answer = {"text": expression, "reference": reference.isoformat(),
+                          "error": str(exc)}
+            out.write(orjson.dumps(answer).decode() + "\n")
+        return
+    span = dates.resolve(text, reference, prefer=prefer, languages=languages)
+    if fmt == "json":
+        out.write(orjson.dumps(span.to_dict()).decode() + "\n")
+        return
+    earliest = span.earliest.isoformat() if span.earliest else "…"
+    latest = span.latest.isoformat() if span.latest else "…"
+    mod = f", {span.mod}" if span.mod else ""
+    out.write(f"{span.label()}: {earliest} – {latest} ({span.precision}{mod}; "
+              f"EDTF {span.edtf})\n")

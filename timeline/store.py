@@ -1,0 +1,248 @@
+"""The append-only log over SQLAlchemy Core.
+
+``append`` writes a batch of records in one transaction (BEGIN IMMEDIATE on SQLite, an exclusive
+table lock on PostgreSQL), checking each stream's expected version, extending the hash chain and
+handing the new records to a projector inside the same transaction: the log and the read tables
+never disagree, and a crash leaves either the whole batch or none of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from timeline import db as tldb
+from timeline.errors import ConcurrencyError, StoreError
+from timeline.records import (
+    GENESIS_HASH,
+    SCHEMA_VERSIONS,
+    NewRecord,
+    Record,
+    chain_hash,
+    dumps,
+    loads,
+    upcast,
+)
+from timeline.schema import records
+
+Projector = Callable[[Connection, Sequence[Record]], None]
+
+_CHUNK = 500  # bound parameters per IN (...) query
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Store:
+    def __init__(self, engine: Engine, projector: Projector | None = None) -> None:
+        self.engine = engine
+        self.projector = projector
+
+    # -- writing ---------------------------------------------------------------------------
+    def append(self, batch: Sequence[NewRecord], *, recorded_by: str) -> list[Record]:
+        """Append ``batch`` atomically and return the stored records."""
+        if not batch:
+            return []
+        try:
+            with tldb.writer(self.engine.connect()) as conn, conn.begin():
+                return self.append_in(conn, batch, recorded_by=recorded_by)
+        except IntegrityError as exc:
+            raise ConcurrencyError(
+                "another writer appended the same record or stream version first; try again"
+            ) from exc
+        except DBAPIError as exc:
+            raise StoreError(f"append failed: {tldb._one_line(exc)}") from None
+
+    def append_in(
+        self, conn: Connection, batch: Sequence[NewRecord], *, recorded_by: str
+    ) -> list[Record]:
+        """Append inside the caller's write transaction."""
+        if conn.dialect.name == "postgresql":
+            # One writer at a time: positions are handed out in commit order, so a reader that
+            # has seen position N never misses a record that commits later with a lower one.
+            conn.execute(text("LOCK TABLE records IN EXCLUSIVE MODE"))
+        head = conn.execute(
+            select(records.c.position, records.c.hash, records.c.recorded_at)
+            .order_by(records.c.position.desc())
+            .limit(1)
+        ).first()
+        position, prev_hash, last_at = tuple(head) if head else (0, GENESIS_HASH, "")
+        versions = self._versions(conn, {r.stream_id for r in batch})
+        now = max(utc_now(), last_at)
+        rows: list[dict[str, Any]] = []
+        out: list[Record] = []
+        for new in batch:
+            current = versions.get(new.stream_id, 0)
+            if new.expected_version is not None and new.expected_version != current:
+                raise ConcurrencyError(
+                    f"{new.stream_id} is at version {current}, not {new.expected_version}: "
+                    "it changed since it was read; try again"
+                )
+            version = current + 1
+            versions[new.stream_id] = version
+            position += 1
+            schema_version = SCHEMA_VERSIONS.get(new.kind, 1)
+            payload_text = dumps(new.payload)
+            digest = chain_hash(
+                position=position,
+                record_id=new.record_id,
+                stream_id=new.stream_id,
+                version=version,
+                kind=new.kind,
+                schema_version=schema_version,
+                payload_text=payload_text,
+                recorded_at=now,
+                recorded_by=recorded_by,
+                prev_hash=prev_hash,
+            )
+            rows.append(
+                {
+                    "position": position,
+                    "record_id": new.record_id,
+                    "stream_id": new.stream_id,
+                    "version": version,
+                    "kind": new.kind,
+                    "schema_version": schema_version,
+                    "payload": payload_text,
+                    "recorded_at": now,
+                    "recorded_by": recorded_by,
+                    "prev_hash": prev_hash,
+                    "hash": digest,
+                }
+            )
+            out.append(
+                Record(position, new.record_id, new.stream_id, version, new.kind,
+                       schema_version, new.payload, now, recorded_by, prev_hash, digest)
+            )
+            prev_hash = digest
+        conn.execute(records.insert(), rows)
+        if self.projector is not None:
+            self.projector(conn, out)
+        return out
+
+    @staticmethod
+    def _versions(conn: Connection, stream_ids: set[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        ids = sorted(stream_ids)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            query = (
+                select(records.c.stream_id, func.max(records.c.version))
+                .where(records.c.stream_id.in_(chunk))
+                .group_by(records.c.stream_id)
+            )
+            found.update({row[0]: row[1] for row in conn.execute(query)})
+        return found
+
+    # -- reading ---------------------------------------------------------------------------
+    def read(
+        self,
+        *,
+        since_position: int = 0,
+        until: str | None = None,
+        stream_id: str | None = None,
+        conn: Connection | None = None,
+    ) -> Iterator[Record]:
+        """Records after ``since_position`` in log order, streamed in pages.
+
+        ``until`` (an ISO UTC timestamp) keeps only records recorded at or before it.
+        """
+        page = 5000
+        position = since_position
+        while True:
+            query = select(records).where(records.c.position > position)
+            if until is not None:
+                query = query.where(records.c.recorded_at <= until)
+            if stream_id is not None:
+                query = query.where(records.c.stream_id == stream_id)
+            query = query.order_by(records.c.position).limit(page)
+            if conn is None:
+                with self.engine.connect() as c:
+                    rows = c.execute(query).all()
+            else:
+                rows = conn.execute(query).all()
+            for row in rows:
+                yield row_to_record(row)
+            if len(rows) < page:
+                return
+            position = rows[-1].position
+
+    def head(self) -> tuple[int, str]:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(records.c.position, records.c.hash)
+                .order_by(records.c.position.desc())
+                .limit(1)
+            ).first()
+        return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+    def stream_version(self, stream_id: str) -> int:
+        with self.engine.connect() as conn:
+            return self._versions(conn, {stream_id}).get(stream_id, 0)
+
+    def record_ids_exist(self, record_ids: Iterable[str]) -> set[str]:
+        ids = list(record_ids)
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                query = select(records.c.record_id).where(records.c.record_id.in_(chunk))
+                found.update(conn.execute(query).scalars())
+        return found
+
+
+def row_to_record(row: Any) -> Record:
+    return Record(
+        position=row.position,
+        record_id=row.record_id,
+        stream_id=row.stream_id,
+        version=row.version,
+        kind=row.kind,
+        schema_version=row.schema_version,
+        payload=upcast(row.kind, row.schema_version, loads(row.payload)),
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+def verify_chain(rows: Iterable[Any]) -> tuple[int, str, int | None, str | None]:
+    """Recompute the chain over raw rows in position order.
+
+    Returns (count, head hash, first bad position or None, what is wrong or None).
+    """
+    prev = GENESIS_HASH
+    expected_position = 1
+    count = 0
+    for row in rows:
+        if row.position != expected_position:
+            return count, prev, expected_position, (
+                f"position {expected_position} is missing (next is {row.position})"
+            )
+        if row.prev_hash != prev:
+            return count, prev, row.position, "its prev_hash does not match the previous record"
+        digest = chain_hash(
+            position=row.position,
+            record_id=row.record_id,
+            stream_id=row.stream_id,
+            version=row.version,
+            kind=row.kind,
+            schema_version=row.schema_version,
+            payload_text=row.payload,
+            recorded_at=row.recorded_at,
+            recorded_by=row.recorded_by,
+            prev_hash=row.prev_hash,
+        )
+        if digest != row.hash:
+            return count, prev, row.position, "its content does not match its hash"
+        prev = digest
+        expected_position += 1
+        count += 1
+    return count, prev, None, None
