@@ -1,0 +1,173 @@
+"""Vocabulary shared by the writers (:mod:`timeline.export`) and the readers
+(:mod:`timeline.formats_import`): the event keys, the CSV columns, the closed value sets, and the
+``name (role); name (role)`` actor cell.
+
+The actor cell escapes a backslash as ``\\\\`` and a semicolon inside a name as ``\\;`` so that any
+canonical name survives a CSV round trip; a hand-written cell never needs either (a backslash not
+followed by ``\\`` or ``;`` is kept as it is).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from timeline.errors import UsageError
+from timeline.events import DOC_FIELDS, SOURCE_FIELDS, TYPES
+from timeline.events import PRECISIONS as _PRECISIONS
+from timeline.events import ROLES as _ROLES
+
+#: The closed value sets and the event keys are the store's own (timeline.events).
+EVENT_TYPES: tuple[str, ...] = TYPES
+ROLES: tuple[str, ...] = _ROLES
+PRECISIONS: tuple[str, ...] = _PRECISIONS
+SOURCE_KEYS: tuple[str, ...] = SOURCE_FIELDS
+#: Every key of an event dict, in the order of docs/event-shape.md.
+EVENT_KEYS: tuple[str, ...] = DOC_FIELDS
+MODS: tuple[str, ...] = (
+    "START",
+    "MID",
+    "END",
+    "BEFORE",
+    "AFTER",
+    "ON_OR_AFTER",
+    "ON_OR_BEFORE",
+    "APPROX",
+)
+STATUSES: tuple[str, ...] = ("active", "retracted")
+
+#: The CSV columns of docs/event-shape.md, in order.
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "type",
+    "subtype",
+    "earliest",
+    "latest",
+    "precision",
+    "mod",
+    "date_text",
+    "reference",
+    "edtf",
+    "summary",
+    "actors",
+    "location",
+    "country",
+    "killed",
+    "injured",
+    "detained",
+    "source",
+    "source_url",
+    "source_title",
+    "source_published",
+    "source_sha256",
+    "evidence",
+    "evidence_start",
+    "evidence_end",
+    "confidence",
+    "method",
+    "status",
+)
+
+_SOURCE_COLUMNS: dict[str, str] = {
+    "source": "name",
+    "source_url": "url",
+    "source_title": "title",
+    "source_published": "published",
+    "source_sha256": "sha256",
+}
+
+
+def format_actor_name(name: str) -> str:
+    """Escape a name for the actor cell: ``\\`` -> ``\\\\``, ``;`` -> ``\\;``."""
+    return name.replace("\\", "\\\\").replace(";", "\\;")
+
+
+def format_actors(actors: list[dict[str, Any]] | None) -> str:
+    """``[{name, role}, ...]`` -> ``"name (role); name (role)"`` (empty string for none)."""
+    if not actors:
+        return ""
+    return "; ".join(f"{format_actor_name(a['name'])} ({a['role']})" for a in actors)
+
+
+def _split_actor_cell(cell: str) -> list[str]:
+    """Split on unescaped ``;`` and undo the two escapes."""
+    parts: list[str] = []
+    buf: list[str] = []
+    i = 0
+    while i < len(cell):
+        ch = cell[i]
+        if ch == "\\" and i + 1 < len(cell) and cell[i + 1] in "\\;":
+            buf.append(cell[i + 1])
+            i += 2
+            continue
+        if ch == ";":
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+        i += 1
+    parts.append("".join(buf))
+    return parts
+
+
+_ACTOR_RE = re.compile(r"^(?P<name>.*\S)\s*\((?P<role>[^()]*)\)$", re.DOTALL)
+
+
+def parse_actors(cell: str, row: int) -> list[dict[str, str]]:
+    """``"name (role); name (role)"`` -> ``[{name, role}, ...]``; raises UsageError naming the row.
+
+    Whitespace around each item is dropped. The role is the last parenthesised word, so a name
+    may itself hold parentheses: ``"Islamic State (Khorasan) (perpetrator)"``.
+    """
+    actors: list[dict[str, str]] = []
+    if not cell.strip():
+        return actors
+    for raw in _split_actor_cell(cell):
+        item = raw.strip()
+        if not item:
+            continue
+        m = _ACTOR_RE.match(item)
+        if not m:
+            raise UsageError(
+                f"row {row}: actor {item!r} must be written 'name (role)' with role in "
+                f"{', '.join(ROLES)}"
+            )
+        role = m.group("role").strip().lower()
+        if role not in ROLES:
+            raise UsageError(
+                f"row {row}: actor {m.group('name')!r} has unknown role {role!r} "
+                f"(known: {', '.join(ROLES)})"
+            )
+        actors.append({"name": m.group("name"), "role": role})
+    return actors
+
+
+def cell(value: Any) -> str:
+    """One CSV cell: None -> empty, numbers via str (float repr round-trips), text unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def event_csv_cells(event: dict[str, Any]) -> dict[str, str]:
+    """The documented CSV columns of one event, each as a cell string."""
+    source = event.get("source") or {}
+    out: dict[str, str] = {}
+    for col in CSV_COLUMNS:
+        if col == "actors":
+            out[col] = format_actors(event.get("actors"))
+        elif col in _SOURCE_COLUMNS:
+            out[col] = cell(source.get(_SOURCE_COLUMNS[col]))
+        else:
+            out[col] = cell(event.get(col))
+    return out
+
+
+def source_from_cells(row: dict[str, str | None]) -> dict[str, str | None] | None:
+    """The source object from the ``source*`` cells; None when every one is empty."""
+    src = {key: row.get(col) or None for col, key in _SOURCE_COLUMNS.items()}
+    if all(v is None for v in src.values()):
+        return None
+    return src
