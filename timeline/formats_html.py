@@ -92,7 +92,7 @@ def write_html_page(
         for i, e in enumerate(evs):
             o.write(_row_html(i, e))
 
-    slots: dict[str, Callable[[TextIO], None]] = {
+    slots: dict[str, Callable[[TextIO], object]] = {
         "title": lambda o: o.write(html.escape(title or "Timeline")),
         "subtitle": lambda o: o.write(html.escape(subtitle)),
         "rows": rows,

@@ -252,10 +252,12 @@ def _source(value: Any, row: int) -> dict[str, str | None] | None:
     src: dict[str, str | None] = {}
     for key in SOURCE_KEYS:
         v = value.get(key)
-        if v is not None and not isinstance(v, str | date):
+        if key == "published":
+            src[key] = _timestamp(v, "source_published", row)
+        elif v is None or isinstance(v, str):
+            src[key] = v
+        else:
             raise _fail(row, f"source_{key} must be text, got {v!r}")
-        src[key] = v
-    src["published"] = _timestamp(src["published"], "source_published", row)
     sha = src["sha256"]
     if sha is not None and not _SHA256_RE.match(sha):
         raise _fail(row, f"source_sha256 must be 64 hex digits, got {sha!r}")
