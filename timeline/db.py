@@ -156,6 +156,9 @@ def ensure_schema(engine: Engine) -> None:
             return
         _check_known(revision)
         with writer(engine.connect()) as conn, conn.begin():
+            if conn.dialect.name == "postgresql":
+                # One migrator at a time (SQLite's BEGIN IMMEDIATE does this there).
+                conn.execute(text("SELECT pg_advisory_xact_lock(7305019)"))
             # Another process may have migrated while we waited for the write lock.
             revision = current_revision(conn, probe=False)
             if revision == HEAD_REVISION:
