@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -168,12 +169,14 @@ def browser() -> Iterator[Any]:
             b.close()
 
 
-@pytest.fixture
-def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
-    events = chronology()
+@contextmanager
+def open_page(browser: Any, tmp_path: Path, events: list[dict[str, Any]]) -> Iterator[Any]:
+    """The exported page, loaded offline; fails on any page error or network request."""
     path = tmp_path / "timeline.html"
     with path.open("w", encoding="utf-8") as f:
-        assert export.write("html", events, f, title="Crocus City Hall attack: chronology") == 10
+        assert export.write("html", events, f, title="Crocus City Hall attack: chronology") == len(
+            events
+        )
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     outside: list[str] = []
 
@@ -190,14 +193,20 @@ def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
     problems: list[str] = []
     pg.on("pageerror", lambda exc: problems.append(str(exc)))
     pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    pg.goto(path.as_uri())
-    pg.wait_for_selector(".mark")
     try:
+        pg.goto(path.as_uri())
+        pg.wait_for_selector("#chart .axis-row, #chart .empty")
         yield pg
         assert problems == [], problems
         assert outside == [], f"the page asked the network for {outside}"
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    with open_page(browser, tmp_path, chronology()) as pg:
+        yield pg
 
 
 def _marked_events(pg: Any) -> set[str]:
@@ -265,6 +274,28 @@ def test_details_panel_shows_text_safely(page: Any) -> None:
     assert "145 killed, 551 injured" in details
     href = page.get_attribute("#details a", "href")
     assert href == "https://example.org/crocus"
+
+
+@pytest.mark.parametrize(
+    ("events", "marks"),
+    [
+        ([make_event(1)], 1),
+        ([make_event(1, earliest="1901-01-01", latest="1901-12-31", precision="year"),
+          make_event(2, earliest="2024-03-22", latest=None, precision="open")], 2),
+        ([make_event(1, earliest="2024-03-22", latest="2024-03-24"),
+          make_event(2, earliest="2024-03-23", latest="2024-03-23")], 2),
+        ([make_event(1, earliest=None, latest=None, date_text="last spring")], 0),
+    ],
+    ids=["one-day", "century", "three-days", "undated"],
+)  # fmt: skip
+def test_odd_spans_render(browser: Any, tmp_path: Path, events: list[Any], marks: int) -> None:
+    with open_page(browser, tmp_path, events) as pg:
+        assert len(_marked_events(pg)) == marks
+        assert pg.locator("#list tbody tr").count() == len(events)
+        if marks:
+            assert pg.locator(".axis-row .tick").count() >= 2
+        else:
+            assert "No event has a resolved date" in pg.inner_text("#chart")
 
 
 def test_screenshot(page: Any) -> None:

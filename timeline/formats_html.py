@@ -75,7 +75,7 @@ def write_html_page(
     itself is written piece by piece.
     """
     evs = list(events)
-    dates = sorted(d for e in evs for d in (e.get("earliest"), e.get("latest")) if d)
+    dates = sorted(str(d) for e in evs for d in (e.get("earliest"), e.get("latest")) if d)
     span = f" · {dates[0]} – {dates[-1]}" if dates else ""
     n = len(evs)
     subtitle = f"{n} event{'s' if n != 1 else ''}{span}"
