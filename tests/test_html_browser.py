@@ -160,7 +160,10 @@ def browser() -> Iterator[Any]:
         "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
     )
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (run .ci/install-browser.sh)")
+        message = f"no Chromium at {CHROMIUM} (run .ci/install-browser.sh)"
+        if os.environ.get("CI"):  # CI installs it: there, a missing browser is a failure
+            pytest.fail(message)
+        pytest.skip(message)
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:

@@ -116,9 +116,12 @@ class Store:
                     "hash": digest,
                 }
             )
+            # The projector gets the payload exactly as a later read will decode it (canonical
+            # key order), so incremental folds and rebuilds produce identical documents.
             out.append(
                 Record(position, new.record_id, new.stream_id, version, new.kind,
-                       schema_version, new.payload, now, recorded_by, prev_hash, digest)
+                       schema_version, loads(payload_text), now, recorded_by, prev_hash,
+                       digest)
             )
             prev_hash = digest
         conn.execute(records.insert(), rows)
