@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from timeline import db as tldb
 from timeline import events as ev
-from timeline import projections
+from timeline import projections, registry
 from timeline import records as rk
 from timeline.errors import NotFoundError, StoreError, UsageError
 from timeline.records import NewRecord
@@ -102,6 +102,7 @@ class Timeline:
     def _open(self) -> None:
         if not self._ready:
             tldb.ensure_schema(self.engine)
+            registry.seed(self.engine, self.store)
             self._ready = True
 
     # -- writing ---------------------------------------------------------------------------
@@ -277,6 +278,34 @@ class Timeline:
         self._open()
         for record in self.store.read(since_position=since_position):
             yield record.to_dict()
+
+    # -- the actor registry ------------------------------------------------------------------
+    def actors(self, search: str | None = None) -> list[dict[str, Any]]:
+        """Registered actors (built-in and added), optionally those matching ``search``."""
+        self._open()
+        return registry.listing(self.engine, search)
+
+    def actor(self, name: str) -> dict[str, Any]:
+        """One actor by any of its names: aliases, parent, branches and event count."""
+        self._open()
+        return registry.describe(self.engine, name)
+
+    def add_actor(self, name: str, *, kind: str, country: str | None = None,
+                  aliases: Sequence[str] = (), parent: str | None = None) -> dict[str, Any]:
+        self._open()
+        registry.add(self.engine, self.store, self.user, name, kind=kind, country=country,
+                     aliases=aliases, parent=parent)
+        return self.actor(name)
+
+    def add_alias(self, name: str, alias: str) -> dict[str, Any]:
+        self._open()
+        registry.alias(self.engine, self.store, self.user, name, alias)
+        return self.actor(name)
+
+    def link_actor(self, branch: str, parent: str) -> dict[str, Any]:
+        self._open()
+        registry.link(self.engine, self.store, self.user, branch, parent)
+        return self.actor(branch)
 
     # -- maintenance -----------------------------------------------------------------------
     def rebuild(self) -> int:

@@ -415,5 +415,120 @@ def demo(db: DbOption = None) -> None:
         emit(tl.show(), "table")
 
 
+actors_app = typer.Typer(
+    help="The actor registry: canonical names, aliases, affiliations.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+)
+app.add_typer(actors_app, name="actors")
+
+
+def actors_command(name: str) -> Callable[[F], F]:
+    def register(func: F) -> F:
+        actors_app.command(name)(handled(func))
+        return func
+
+    return register
+
+
+@actors_app.callback()
+@handled
+def actors_list(
+    ctx: typer.Context,
+    search: Annotated[str | None, typer.Option(help="Names or aliases containing this.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """List the actors (built-in and added); subcommands change the registry.
+
+    Example:
+
+        timeline actors --search khorasan
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from timeline import render
+
+    render.check_format(fmt, ("table", "json"))
+    with open_timeline(db) as tl:
+        render.write_rows(fmt, tl.actors(search), sys.stdout)
+
+
+@actors_command("show")
+def actors_show(
+    name: Annotated[str, typer.Argument(help="Any name or alias of the actor.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    db: DbOption = None,
+) -> None:
+    """One actor: aliases, parent, branches, number of events.
+
+    Example:
+
+        timeline actors show ISKP
+    """
+    from timeline import render
+
+    render.check_format(fmt, ("text", "json"))
+    with open_timeline(db) as tl:
+        render.write_actor(fmt, tl.actor(name), sys.stdout)
+
+
+@actors_command("add")
+def actors_add(
+    name: Annotated[str, typer.Argument(help="Canonical name.")],
+    kind: Annotated[str, typer.Option(help="armed_group, state_agency, state, security_force, "
+                                      "person, media or other.")] = "other",
+    country: Annotated[str | None, typer.Option()] = None,
+    alias: Annotated[list[str] | None, typer.Option("--alias", help="Repeatable.")] = None,
+    parent: Annotated[str | None, typer.Option(help="The organisation it belongs to.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Add an actor to the registry.
+
+    Example:
+
+        timeline actors add "Jamaat Ansarullah" --kind armed_group --country Tajikistan
+    """
+    with open_timeline(db) as tl:
+        actor = tl.add_actor(name, kind=kind, country=country, aliases=alias or (),
+                             parent=parent)
+        typer.echo(f"added {actor['name']}")
+
+
+@actors_command("alias")
+def actors_alias(
+    name: Annotated[str, typer.Argument(help="Any name of the actor.")],
+    alias: Annotated[str, typer.Argument(help="The new alias.")],
+    db: DbOption = None,
+) -> None:
+    """Teach the registry another name for an actor.
+
+    Example:
+
+        timeline actors alias Daesh-K "Wilayat Khorasan"
+    """
+    with open_timeline(db) as tl:
+        actor = tl.add_alias(name, alias)
+        typer.echo(f"{alias} -> {actor['name']}")
+
+
+@actors_command("link")
+def actors_link(
+    branch: Annotated[str, typer.Argument(help="The branch.")],
+    parent: Annotated[str, typer.Option(help="The organisation it belongs to.")],
+    db: DbOption = None,
+) -> None:
+    """Record that an actor is a branch of another (for --with-affiliates).
+
+    Example:
+
+        timeline actors link ISWAP --parent Daesh
+    """
+    with open_timeline(db) as tl:
+        actor = tl.link_actor(branch, parent)
+        typer.echo(f"{actor['name']} is a branch of {actor['parent']}")
+
+
 def main() -> None:
     app()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -66,10 +65,13 @@ def check_event_id(event_id: str) -> str:
 
 
 def fold_key(name: str) -> str:
-    """Case-, accent- and punctuation-insensitive matching key ("Türkiye" == "turkiye")."""
-    decomposed = unicodedata.normalize("NFKD", name.replace("ı", "i").replace("İ", "I"))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[\W_]+", " ", stripped.casefold()).split())
+    """The matching key of a name ("Türkiye" == "turkiye", "Daesh-K" == "DAESH K").
+
+    One rule for the whole project: the actor gazetteer's (imported on first use).
+    """
+    from timeline.actors import fold
+
+    return fold(name)
 
 
 def one_line(value: str, what: str) -> str:

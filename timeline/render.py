@@ -180,3 +180,32 @@ def write_when(text: str, reference: date, *, lang: str | None, prefer: str, fmt
     mod = f", {span.mod}" if span.mod else ""
     out.write(f"{span.label()}: {earliest} – {latest} ({span.precision}{mod}; "
               f"EDTF {span.edtf})\n")
+
+
+def write_rows(fmt: str, rows: list[dict[str, Any]], out: TextIO) -> None:
+    """Plain rows (actors...) as a table or JSON."""
+    if fmt == "json":
+        out.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    from rich.table import Table
+
+    table = Table(pad_edge=False)
+    for name in rows[0] if rows else ("name",):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    _console(out).print(table)
+
+
+def write_actor(fmt: str, actor: dict[str, Any], out: TextIO) -> None:
+    if fmt == "json":
+        out.write(orjson.dumps(actor).decode() + "\n")
+        return
+    lines = [
+        f"{actor['name']} ({actor['kind']}{', ' + actor['country'] if actor['country'] else ''})",
+        f"  aliases : {', '.join(actor['aliases']) or '-'}",
+        f"  parent  : {actor['parent'] or '-'}",
+        f"  branches: {', '.join(actor['branches']) or '-'}",
+        f"  events  : {actor['events']}",
+    ]
+    out.write("\n".join(lines) + "\n")
