@@ -105,24 +105,29 @@ def test_verify_chain_names_the_first_tampered_position(tl: object, db_path: Pat
     assert tl.verify().ok  # type: ignore[attr-defined]
     conn = _raw(db_path)
     conn.execute("DROP TRIGGER records_no_update")
+    (target,) = conn.execute(
+        "SELECT position FROM records WHERE payload LIKE '%event 2%'").fetchone()
     conn.execute(
-        "UPDATE records SET payload = replace(payload, 'event 2', 'event X') WHERE position = 3"
+        "UPDATE records SET payload = replace(payload, 'event 2', 'event X') WHERE position = ?",
+        (target,),
     )
     conn.close()
     report = tl.verify()  # type: ignore[attr-defined]
     assert not report.ok
-    assert report.bad_position == 3
-    assert report.count == 2
+    assert report.bad_position == target
+    assert report.count == target - 1
 
 
 def test_verify_detects_a_deleted_record(tl: object, db_path: Path) -> None:
     tl.add_many([event_fields(summary=f"event {i}") for i in range(4)])  # type: ignore[attr-defined]
     conn = _raw(db_path)
     conn.execute("DROP TRIGGER records_no_delete")
-    conn.execute("DELETE FROM records WHERE position = 2")
+    (target,) = conn.execute(
+        "SELECT position FROM records WHERE payload LIKE '%event 1%'").fetchone()
+    conn.execute("DELETE FROM records WHERE position = ?", (target,))
     conn.close()
     report = tl.verify()  # type: ignore[attr-defined]
-    assert report.bad_position == 2
+    assert report.bad_position == target
     assert "missing" in (report.problem or "")
 
 
