@@ -76,7 +76,9 @@ def _counts(event: dict[str, Any]) -> str:
 def write_table(events: Iterable[dict[str, Any]], out: TextIO) -> int:
     from rich.table import Table
 
-    table = Table(show_lines=False, expand=False, pad_edge=False)
+    from rich import box
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=False, pad_edge=False)
     for name, style in (("date", "bold"), ("type", "cyan"), ("summary", ""), ("actors", ""),
                         ("place", ""), ("toll", "red"), ("id", "dim")):
         table.add_column(name, style=style or None, overflow="fold")
@@ -106,7 +108,7 @@ def _console(out: TextIO) -> Any:
     from rich.console import Console
 
     terminal = out.isatty() if hasattr(out, "isatty") else False
-    return Console(file=out, width=None if terminal else 200, highlight=False,
+    return Console(file=out, width=None if terminal else 10_000, highlight=False,
                    soft_wrap=False, no_color=not terminal, emoji=False)
 
 
@@ -123,7 +125,9 @@ def write_records(fmt: str, records: Iterable[dict[str, Any]], out: TextIO) -> i
         return len(items)
     from rich.table import Table
 
-    table = Table(pad_edge=False)
+    from rich import box
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for name in ("pos", "version", "kind", "recorded at", "by", "what"):
         table.add_column(name, overflow="fold")
     for record in records:
