@@ -74,9 +74,8 @@ def _counts(event: dict[str, Any]) -> str:
 
 
 def write_table(events: Iterable[dict[str, Any]], out: TextIO) -> int:
-    from rich.table import Table
-
     from rich import box
+    from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=False, pad_edge=False)
     for name, style in (("date", "bold"), ("type", "cyan"), ("summary", ""), ("actors", ""),
@@ -123,9 +122,8 @@ def write_records(fmt: str, records: Iterable[dict[str, Any]], out: TextIO) -> i
         items = list(records)
         out.write(orjson.dumps(items, option=orjson.OPT_INDENT_2).decode() + "\n")
         return len(items)
-    from rich.table import Table
-
     from rich import box
+    from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for name in ("pos", "version", "kind", "recorded at", "by", "what"):
