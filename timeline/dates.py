@@ -117,8 +117,8 @@ def find(text: str, reference: date, *, prefer: str = "past",
 
     Only the grammar's forms are found (no dateparser search: it reads "a second" as a date).
     A lone month or weekday name must be capitalised; bare numbers and ordinals are never dates
-    on their own. A bare weekday followed in the same sentence by a coarser date ("Sunday Mass
-    ... in late January") is resolved inside that date.
+    on their own. A weekday naming a kind of event ("Sunday Mass") followed in the same sentence
+    by a coarser date ("... in late January") is resolved inside that date.
     """
     if not isinstance(text, str) or not text:
         return []
@@ -373,7 +373,7 @@ _DATE_SIGNAL = re.compile(
 
 def _plausible(expr: str) -> bool:
     """Reject scan hits that are words more often than dates ('may', 'march', 'fall', '4 to 5')."""
-    if not _DATE_SIGNAL.search(expr):
+    if not _DATE_SIGNAL.search(expr) or _VERB_MONTH.search(expr):
         return False
     core = _LEAD.sub("", expr).strip()
     if _MONTH_OR_WEEKDAY.fullmatch(core):
@@ -384,7 +384,14 @@ def _plausible(expr: str) -> bool:
     return True
 
 
-_BARE_WEEKDAY = re.compile(g.pattern(r"(?:on )?{WD}"), re.IGNORECASE)
+_VERB_MONTH = re.compile(r"(?<![\w-])(?:may|march)(?![\w-])")  # lowercase: the verbs
+
+
+_BARE_WEEKDAY = re.compile(g.pattern(r"(?:during |at |after |before )?{WD}"), re.IGNORECASE)
+# "Sunday Mass", "Friday prayers": a weekday naming a kind of event, not a date by itself
+_ADJECTIVAL = re.compile(
+    r" (?!(?:that|and|or|but|when|while|as|after|before|to|the|a|an|in|on|at|of|for|by|with"
+    r"|night|morning|afternoon|evening|last|next|this)\b)[A-Za-z]{3,}")
 
 
 def _weekdays_in_context(text: str, found: list[tuple[int, int, DateSpan]], reference: date,
@@ -392,7 +399,8 @@ def _weekdays_in_context(text: str, found: list[tuple[int, int, DateSpan]], refe
                          ) -> list[tuple[int, int, DateSpan]]:
     out = []
     for i, (s, e, span) in enumerate(found):
-        if span.precision == "day" and _BARE_WEEKDAY.fullmatch(_LEAD.sub("", text[s:e])):
+        if span.precision == "day" and _BARE_WEEKDAY.fullmatch(text[s:e]) and \
+                _ADJECTIVAL.match(text, e):
             for s2, e2, other in found[i + 1:]:
                 gap = text[e:s2]
                 if len(gap) > 80 or re.search(r"[.!?;]\s", gap):
