@@ -25,10 +25,19 @@ from timeline import db as tldb
 from timeline import events as ev
 from timeline import projections, registry
 from timeline import records as rk
-from timeline.errors import NotFoundError, StoreError, UsageError
+from timeline.errors import ConcurrencyError, NotFoundError, StoreError, UsageError
 from timeline.records import NewRecord
-from timeline.schema import records
+from timeline.schema import records, sources
 from timeline.store import Store, verify_chain
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    source_id: str
+    source: dict[str, Any]
+    events: list[dict[str, Any]]
+    recorded: bool
+    duplicate: bool
 
 
 @dataclass(frozen=True)
@@ -225,6 +234,7 @@ class Timeline:
         *,
         actor: str | None = None,
         with_affiliates: bool = False,
+        exact: bool = False,
         role: str | None = None,
         types: Sequence[str] = (),
         date_from: str | date | None = None,
@@ -247,7 +257,7 @@ class Timeline:
         until = parse_as_of(as_of) if as_of is not None else None
         self._open()
         options = dict(
-            actor=actor, with_affiliates=with_affiliates, role=role, types=types,
+            actor=actor, with_affiliates=with_affiliates, exact=exact, role=role, types=types,
             date_from=start, date_to=end, include_retracted=include_retracted, limit=limit,
         )
         if until is None:
@@ -278,6 +288,64 @@ class Timeline:
         self._open()
         for record in self.store.read(since_position=since_position):
             yield record.to_dict()
+
+    # -- articles ----------------------------------------------------------------------------
+    def ingest(
+        self,
+        raw: str,
+        *,
+        published: date | None = None,
+        name: str | None = None,
+        url: str | None = None,
+        title: str | None = None,
+        filename: str | None = None,
+        dry_run: bool = False,
+    ) -> IngestResult:
+        """Read a news article, find the events it reports and record them with their source.
+
+        The source and its events are one transaction. The same text ingested again records
+        nothing (the source is keyed by the SHA-256 of the text). ``dry_run`` records nothing.
+        """
+        from timeline.extract import extract
+        from timeline.ingest import read_article
+
+        article = read_article(raw, published=published, name=name, url=url, title=title,
+                               filename=filename)
+        self._open()
+        with self.engine.connect() as conn:
+            seen = conn.execute(
+                select(sources.c.id).where(sources.c.sha256 == article.sha256)
+            ).first()
+        if seen is not None:
+            return IngestResult(article.source_id, article.source(), [], recorded=False,
+                                duplicate=True)
+        candidates = extract(article.text, article.published,
+                             gazetteer=registry.gazetteer(self.engine))
+        batch = [NewRecord(article.source_id, rk.SOURCE_ADDED, article.source(), 0,
+                           record_id=ev.ids_for_key("source:" + article.sha256)[1])]
+        docs = []
+        with self.engine.connect() as conn:
+            for index, candidate in enumerate(candidates):
+                payload = ev.build(
+                    dict(candidate, source=article.source()),
+                    canonical=lambda n: projections.canonical_actor(conn, n),
+                )
+                event_id, record_id = ev.ids_for_key(f"{article.sha256}:{index}")
+                batch.append(NewRecord(event_id, rk.EVENT_RECORDED, payload, 0,
+                                       record_id=record_id))
+                docs.append(ev.recorded(event_id, payload, ""))
+        if dry_run:
+            return IngestResult(article.source_id, article.source(), docs, recorded=False,
+                                duplicate=False)
+        try:
+            stored = self.store.append(batch, recorded_by=self.user)
+        except ConcurrencyError:  # the same article, ingested by someone else meanwhile
+            return IngestResult(article.source_id, article.source(), [], recorded=False,
+                                duplicate=True)
+        at = stored[0].recorded_at
+        docs = [dict(doc, recorded_at=at, updated_at=at) for doc in docs]
+        return IngestResult(article.source_id, article.source(), docs, recorded=True,
+                            duplicate=False)
 
     # -- the actor registry ------------------------------------------------------------------
     def actors(self, search: str | None = None) -> list[dict[str, Any]]:

@@ -91,13 +91,13 @@ def open_timeline(db: str | None) -> Any:
     return Timeline(db)
 
 
-def parse_ref(value: str | None) -> date | None:
+def parse_ref(value: str | None, option: str = "--ref") -> date | None:
     if value is None:
         return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise TimelineError(f"--ref must be an ISO date (2024-05-07), got {value!r}") from None
+        raise TimelineError(f"{option} must be an ISO date (2024-05-07), got {value!r}") from None
 
 
 def required(value: str | None, option: str, prompt: str) -> str:
@@ -179,6 +179,11 @@ def show(
     with_affiliates: Annotated[
         bool, typer.Option("--with-affiliates", help="Include the actor's branches.")
     ] = False,
+    exact: Annotated[
+        bool,
+        typer.Option("--exact", help="Only the actor itself, not events attributed to its "
+                     "parent organisation without a branch."),
+    ] = False,
     role: Annotated[str | None, typer.Option(help="Only where the actor has this role.")] = None,
     type_: Annotated[
         list[str] | None, typer.Option("--type", "-t", help="Event type, repeatable.")
@@ -207,7 +212,8 @@ def show(
     render.check_format(fmt)
     with open_timeline(db) as tl:
         events = tl.show(
-            actor=actor, with_affiliates=with_affiliates, role=role, types=type_ or (),
+            actor=actor, with_affiliates=with_affiliates, exact=exact, role=role,
+            types=type_ or (),
             date_from=date_from, date_to=date_to, as_of=as_of,
             include_retracted=include_retracted, limit=limit,
         )
@@ -371,6 +377,53 @@ def export(
             emit(events, fmt)
             return
         render.write_file(fmt, events, output)
+
+
+@command("ingest")
+def ingest(
+    article: Annotated[str, typer.Argument(help="Article file (text or HTML), or - for stdin.")],
+    published: Annotated[
+        str | None,
+        typer.Option(help="Publication date, YYYY-MM-DD: relative dates are read against it."),
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Outlet name.")] = None,
+    url: Annotated[str | None, typer.Option(help="Address of the article.")] = None,
+    title: Annotated[str | None, typer.Option(help="Headline.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be recorded; record nothing.")
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Read a news article and record the events it reports, with their source.
+
+    Ingesting the same text twice records nothing new. Example:
+
+        timeline ingest report.txt --published 2024-06-18 --source "Daily Sabah"
+    """
+    from timeline import render
+
+    render.check_format(fmt, ("table", "json"))
+    when = parse_ref(published, "--published")
+    raw, filename = read_input(article)
+    with open_timeline(db) as tl:
+        result = tl.ingest(raw, published=when, name=source, url=url, title=title,
+                           filename=filename, dry_run=dry_run)
+        render.write_ingest(fmt, result, sys.stdout, sys.stderr)
+
+
+def read_input(name: str) -> tuple[str, str | None]:
+    if name == "-":
+        return sys.stdin.read(), None
+    path = Path(name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TimelineError(f"cannot read {name}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig"), path.name
+    except UnicodeDecodeError:
+        raise TimelineError(f"{name} is not UTF-8 text") from None
 
 
 @command("when")

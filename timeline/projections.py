@@ -220,8 +220,15 @@ def memory_engine() -> Engine:
 
 
 # -- queries -------------------------------------------------------------------------------
-def resolve_actor(conn: Connection, name: str, *, with_affiliates: bool = False) -> set[str]:
-    """Every matching key of the actor ``name`` names (its canonical name and its aliases)."""
+def resolve_actor(
+    conn: Connection, name: str, *, with_affiliates: bool = False, exact: bool = False
+) -> set[str]:
+    """Every matching key of the actor ``name`` names.
+
+    The actor's canonical name and aliases; unless ``exact``, also its parent organisations
+    (an event attributed to "Daesh" with no branch named may be Daesh-K's, and belongs in a
+    Daesh-K chronology); with ``with_affiliates``, its branches, recursively.
+    """
     key = ev.fold_key(name)
     canonical = conn.execute(
         select(actor_aliases.c.actor).where(actor_aliases.c.key == key)
@@ -229,6 +236,11 @@ def resolve_actor(conn: Connection, name: str, *, with_affiliates: bool = False)
     if canonical is None:
         return {key}
     names = {canonical}
+    if not exact:
+        parent = conn.execute(select(actors.c.parent).where(actors.c.name == canonical)).scalar()
+        while parent is not None and parent not in names:
+            names.add(parent)
+            parent = conn.execute(select(actors.c.parent).where(actors.c.name == parent)).scalar()
     if with_affiliates:
         frontier = {canonical}
         while frontier:
@@ -256,6 +268,7 @@ def query(
     *,
     actor: str | None = None,
     with_affiliates: bool = False,
+    exact: bool = False,
     role: str | None = None,
     types: Sequence[str] = (),
     date_from: str | None = None,
@@ -277,7 +290,7 @@ def query(
     if actor is not None or role is not None:
         sub = select(event_actors.c.event_id)
         if actor is not None:
-            keys = resolve_actor(conn, actor, with_affiliates=with_affiliates)
+            keys = resolve_actor(conn, actor, with_affiliates=with_affiliates, exact=exact)
             sub = sub.where(event_actors.c.actor_key.in_(sorted(keys)))
         if role is not None:
             sub = sub.where(event_actors.c.role == role)

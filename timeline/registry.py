@@ -18,7 +18,7 @@ from timeline import projections
 from timeline import records as rk
 from timeline.errors import ConcurrencyError, NotFoundError, UsageError
 from timeline.records import NewRecord
-from timeline.schema import actor_aliases, actors, event_actors, events
+from timeline.schema import actor_aliases, actors, event_actors, events, records
 from timeline.store import Store
 
 SEED_BY = "timeline (built-in gazetteer)"
@@ -87,7 +87,7 @@ def describe(engine: Engine, name: str) -> dict[str, Any]:
         branches = sorted(
             conn.execute(select(actors.c.name).where(actors.c.parent == canonical)).scalars()
         )
-        keys = projections.resolve_actor(conn, canonical)
+        keys = projections.resolve_actor(conn, canonical, exact=True)
         count = conn.execute(
             select(func.count(func.distinct(event_actors.c.event_id)))
             .join(events, events.c.id == event_actors.c.event_id)
@@ -157,3 +157,19 @@ def link(engine: Engine, store: Store, user: str, branch: str, parent: str) -> N
                 select(actors.c.parent).where(actors.c.name == ancestor)).scalar()
     store.append([NewRecord(stream_id(child), rk.ACTOR_AFFILIATED,
                             {"actor": child, "parent": mother})], recorded_by=user)
+
+
+def gazetteer(engine: Engine) -> Any:
+    """The built-in gazetteer extended by the actors, aliases and links users recorded."""
+    from timeline.actors import Gazetteer
+
+    query = (
+        select(records.c.kind, records.c.payload)
+        .where(records.c.stream_id >= "actor:", records.c.stream_id < "actor;",
+               records.c.recorded_by != SEED_BY)
+        .order_by(records.c.position)
+    )
+    with engine.connect() as conn:
+        rows = [{"kind": kind, "payload": rk.loads(payload)} for kind, payload in
+                conn.execute(query)]
+    return Gazetteer.from_records(rows) if rows else Gazetteer.builtin()

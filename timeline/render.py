@@ -211,3 +211,21 @@ def write_actor(fmt: str, actor: dict[str, Any], out: TextIO) -> None:
         f"  events  : {actor['events']}",
     ]
     out.write("\n".join(lines) + "\n")
+
+
+def write_ingest(fmt: str, result: Any, out: TextIO, err: TextIO) -> None:
+    """What ``ingest`` recorded (or would record, or skipped as already ingested)."""
+    if fmt == "json":
+        out.write(orjson.dumps({"source_id": result.source_id, "source": result.source,
+                                "recorded": result.recorded, "duplicate": result.duplicate,
+                                "events": result.events}, option=orjson.OPT_INDENT_2).decode())
+        out.write("\n")
+    elif result.events:
+        write_table(result.events, out)
+    label = result.source.get("title") or result.source.get("name") or result.source_id
+    if result.duplicate:
+        err.write(f"already ingested ({result.source_id}): nothing recorded\n")
+    elif result.recorded:
+        err.write(f"recorded {len(result.events)} events from {label} ({result.source_id})\n")
+    else:
+        err.write(f"dry run: {len(result.events)} events found in {label}; nothing recorded\n")
