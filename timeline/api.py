@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import select
 
@@ -288,6 +288,19 @@ class Timeline:
         self._open()
         for record in self.store.read(since_position=since_position):
             yield record.to_dict()
+
+    # -- files -------------------------------------------------------------------------------
+    def import_events(self, stream: TextIO, fmt: str = "csv", *,
+                      progress: Callable[[int], None] | None = None,
+                      validated: Callable[[int], None] | None = None) -> Any:
+        """Import events written by ``export`` (or hand-made CSV with the documented columns).
+
+        Every row is validated before anything is written; then all rows are appended in one
+        transaction. Rows imported before are skipped. Returns an ImportResult.
+        """
+        from timeline.importing import import_stream
+
+        return import_stream(self, fmt, stream, progress=progress, validated=validated)
 
     # -- articles ----------------------------------------------------------------------------
     def ingest(

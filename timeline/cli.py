@@ -379,6 +379,35 @@ def export(
         render.write_file(fmt, events, output)
 
 
+@command("import")
+def import_(
+    file: Annotated[str, typer.Argument(help="File to import, or - for stdin.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="csv, jsonl or json (default: from the "
+                                 "file name, else csv).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import events written by `export` (or hand-made CSV with the documented columns).
+
+    Every row is checked first: a file with one bad row records nothing and names the row.
+    Re-importing the same rows adds nothing. Example:
+
+        timeline import events.csv
+    """
+    from timeline import render
+
+    fmt = fmt or render.format_from_name(file)
+    with open_timeline(db) as tl, render.open_input(file) as stream:
+        result = render.with_progress(
+            lambda progress, validated: tl.import_events(
+                stream, fmt, progress=progress, validated=validated),
+            sys.stderr,
+        )
+    typer.echo(f"imported {result.added} events ({result.skipped} already present) "
+               f"from {result.rows} rows")
+
+
 @command("ingest")
 def ingest(
     article: Annotated[str, typer.Argument(help="Article file (text or HTML), or - for stdin.")],

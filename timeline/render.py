@@ -6,9 +6,11 @@ timeline/export.py, shared by ``show --format`` and ``export --format``.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -229,3 +231,49 @@ def write_ingest(fmt: str, result: Any, out: TextIO, err: TextIO) -> None:
         err.write(f"recorded {len(result.events)} events from {label} ({result.source_id})\n")
     else:
         err.write(f"dry run: {len(result.events)} events found in {label}; nothing recorded\n")
+
+
+def format_from_name(name: str) -> str:
+    suffix = Path(name).suffix.lower().lstrip(".")
+    return suffix if suffix in ("csv", "jsonl", "json") else "csv"
+
+
+@contextlib.contextmanager
+def open_input(name: str) -> Iterator[TextIO]:
+    """A file (or stdin for ``-``) opened for CSV/JSON reading; one-line errors."""
+    if name == "-":
+        yield sys.stdin
+        return
+    try:
+        handle = open(name, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror}") from None
+    try:
+        yield handle
+    except UnicodeDecodeError:
+        raise UsageError(f"{name} is not UTF-8 text") from None
+    finally:
+        handle.close()
+
+
+def with_progress(work: Callable[..., Any], err: TextIO) -> Any:
+    """Run ``work(progress, validated)`` with a rich progress display on a terminal only."""
+    if not (hasattr(err, "isatty") and err.isatty()):
+        return work(None, None)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"),
+               TextColumn("{task.completed:,} rows"), TimeElapsedColumn())
+    with Progress(*columns, console=_console(err), transient=True) as bar:
+        checking = bar.add_task("checking", total=None)
+        writing = bar.add_task("writing", total=None, visible=False)
+
+        def validated(n: int) -> None:
+            if n % 500 == 0:
+                bar.update(checking, completed=n)
+
+        def progress(n: int) -> None:
+            if n % 500 == 0:
+                bar.update(writing, completed=n, visible=True)
+
+        return work(progress, validated)
