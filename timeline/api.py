@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TextIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from timeline import db as tldb
 from timeline import events as ev
@@ -27,6 +27,7 @@ from timeline import projections, registry
 from timeline import records as rk
 from timeline.errors import ConcurrencyError, NotFoundError, StoreError, UsageError
 from timeline.records import NewRecord
+from timeline.schema import events as events_table
 from timeline.schema import records, sources
 from timeline.store import Store, verify_chain
 
@@ -413,6 +414,57 @@ class Timeline:
             finally:
                 memory.dispose()
         return VerifyReport(count, head, bad, problem, projections_ok)
+
+    def copy_to(self, target: str) -> tuple[int, str]:
+        """Copy the whole log, record for record, into an empty database at ``target``.
+
+        Positions, ids, timestamps and hashes arrive unchanged; the chain is recomputed on
+        arrival and the read tables are folded there, all in one transaction on the target:
+        a copy that does not verify leaves nothing behind. Returns (records, head hash).
+        """
+        self._open()
+        other = Timeline(target, user=self.user)
+        try:
+            if other.url == self.url:
+                raise UsageError("the target is the database being copied")
+            tldb.ensure_schema(other.engine)
+            with tldb.writer(other.engine.connect()) as conn, conn.begin():
+                held = conn.execute(select(func.count()).select_from(records)).scalar()
+                if held:
+                    where = other.engine.url.render_as_string(hide_password=True)
+                    raise UsageError(f"the target {where} already holds {held} records; "
+                                     "copy needs a database timeline has not used")
+                projections.clear(conn)
+                with self.engine.connect() as source:
+                    rows = source.execute(select(records).order_by(records.c.position))
+                    chunk: list[dict[str, Any]] = []
+                    for row in rows:
+                        chunk.append(dict(row._mapping))
+                        if len(chunk) >= 5000:
+                            conn.execute(records.insert(), chunk)
+                            chunk = []
+                    if chunk:
+                        conn.execute(records.insert(), chunk)
+                arrived = conn.execute(select(records).order_by(records.c.position))
+                count, head, bad, problem = verify_chain(arrived)
+                if bad is not None:
+                    raise StoreError(f"the copy does not verify at position {bad}: {problem}")
+                projections.fold_all(conn, other.store.read(conn=conn))
+            return count, head
+        finally:
+            other.close()
+
+    def info(self) -> dict[str, Any]:
+        """Where the database is, its schema revision, and how much it holds."""
+        self._open()
+        with self.engine.connect() as conn:
+            count = conn.execute(select(func.count()).select_from(records)).scalar() or 0
+            events = conn.execute(select(func.count()).select_from(events_table)).scalar() or 0
+            revision = tldb.current_revision(conn)
+        position, head = self.store.head()
+        return {"url": self.engine.url.render_as_string(hide_password=True),
+                "backend": self.engine.dialect.name, "revision": revision, "records": count,
+                "events": events, "head_position": position, "head_hash": head}
 
     def when(self, text: str, ref: date | None = None, *, lang: str | None = None,
              prefer: str = "past") -> Any:

@@ -612,5 +612,41 @@ def actors_link(
         typer.echo(f"{actor['name']} is a branch of {actor['parent']}")
 
 
+db_app = typer.Typer(help="The database itself: where it is, and moving it.",
+                     no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("info")
+@handled
+def db_info(db: DbOption = None) -> None:
+    """Where the database is, its schema revision, records, events and head hash.
+
+    Example:
+
+        timeline db info --db postgresql+psycopg://analyst@db.example.org/timeline
+    """
+    with open_timeline(db) as tl:
+        for key, value in tl.info().items():
+            typer.echo(f"{key:<14}{value}")
+
+
+@db_app.command("copy")
+@handled
+def db_copy(
+    to: Annotated[str, typer.Option("--to", help="Target database path or URL (empty).")],
+    db: DbOption = None,
+) -> None:
+    """Copy the whole log to another database (SQLite to PostgreSQL or back), verified.
+
+    Example:
+
+        timeline db copy --to postgresql+psycopg://analyst@db.example.org/timeline
+    """
+    with open_timeline(db) as tl:
+        count, head = tl.copy_to(to)
+    typer.echo(f"copied {count} records, head {head}")
+
+
 def main() -> None:
     app()
