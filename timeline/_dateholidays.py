@@ -1,0 +1,3 @@
+"""Named holidays (placeholder until the holiday calendar lands)."""
+
+from __future__ import annotations
