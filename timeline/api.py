@@ -257,7 +257,7 @@ class Timeline:
             raise UsageError(f"--from ({start}) is after --to ({end})")
         until = parse_as_of(as_of) if as_of is not None else None
         self._open()
-        options = dict(
+        options: dict[str, Any] = dict(
             actor=actor, with_affiliates=with_affiliates, exact=exact, role=role, types=types,
             date_from=start, date_to=end, include_retracted=include_retracted, limit=limit,
         )

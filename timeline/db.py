@@ -121,7 +121,8 @@ def current_revision(conn: Connection, *, probe: bool = True) -> str | None:
     return row[0] if row else None
 
 
-def _empty_or_foreign(conn: Connection) -> None:
+def _empty_or_foreign(conn: Connection) -> str | None:
+    """None (no revision) for an empty database; an error for someone else's."""
     if _has_tables(conn):
         raise StoreError(f"{_describe(conn)} holds tables but is not a timeline database")
     return None
@@ -140,7 +141,9 @@ def _is_not_a_database(exc: DBAPIError) -> bool:
 
 def _describe(conn: Connection) -> str:
     url = conn.engine.url
-    return url.database if url.drivername.startswith("sqlite") else url.render_as_string()
+    if url.drivername.startswith("sqlite"):
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
 
 
 def ensure_schema(engine: Engine) -> None:

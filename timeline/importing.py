@@ -64,8 +64,8 @@ def payload_of(row_no: int, event: dict[str, Any]) -> tuple[dict[str, Any], str 
     fields["method"] = fields["method"] or "import"
     try:
         if fields["earliest"] is None and fields["latest"] is None:
-            reference = date.fromisoformat(fields["reference"])
-            fields.update(ev.date_fields(fields["date_text"], reference))
+            reference = date.fromisoformat(str(fields["reference"]))
+            fields.update(ev.date_fields(str(fields["date_text"]), reference))
         elif fields["precision"] is None:
             fields["precision"] = "day" if fields["earliest"] == fields["latest"] else "interval"
         if not fields["date_text"]:

@@ -11,7 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -103,7 +103,7 @@ _CAPS = {"date": 26, "type": 13, "summary": 0, "actors": 0, "place": 24, "toll":
          "what": 0}
 
 
-def print_rows(headers: tuple[str, ...], rows: list[tuple[str, ...]], out: TextIO,
+def print_rows(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]], out: TextIO,
                widths: list[int] | None = None) -> list[int]:
     """Print rows aligned under a header; pass the returned widths to continue a table."""
     terminal = _is_terminal(out)
