@@ -21,7 +21,9 @@ Kept out of the test run. Ids are sequential (ev-0000000001...) so that a millio
 from __future__ import annotations
 
 import argparse
+import bisect
 import cProfile
+import functools
 import hashlib
 import io
 import pstats
@@ -89,8 +91,6 @@ class Generator:
         self.start = date(2000, 1, 1)
 
     def actor(self) -> str:
-        import bisect
-
         return self.actors[min(bisect.bisect(self.cumulative, self.rng.random()),
                                len(self.actors) - 1)]
 
@@ -168,13 +168,7 @@ def profiled(name: str, wanted: str | None, func: Callable[[], T]) -> tuple[floa
 def batches(gen: Generator, events: int, size: int, tl: Timeline) -> Iterator[list[NewRecord]]:
     """Validated payloads, built the way add_many builds them (canonical actor names)."""
     with tl.engine.connect() as conn:
-        cache: dict[str, str] = {}
-
-        def canonical(name: str) -> str:
-            if name not in cache:
-                cache[name] = projections.canonical_actor(conn, name)
-            return cache[name]
-
+        canonical = functools.cache(lambda name: projections.canonical_actor(conn, name))
         for first in range(0, events, size):
             yield [
                 NewRecord(f"ev-{n:010x}", rk.EVENT_RECORDED,
