@@ -122,7 +122,7 @@ def test_undated_event_gets_an_honest_open_interval(no_dates: None) -> None:
         None, "2024-03-01", "open", "ON_OR_BEFORE",
     )  # fmt: skip
     assert e["edtf"] == "../2024-03-01" and e["date_text"] == "before 2024-03-01"
-    assert (e["detained"], e["location"], e["country"]) == (5, "Izmir", "Türkiye")
+    assert (e["detained"], e["location"], e["country"]) == (5, "Izmir, Türkiye", "Türkiye")
     assert roles(e) == {("Turkish police", "agent")}
     assert set(e) == SHAPE_KEYS and e["method"] == METHOD
 
@@ -149,7 +149,7 @@ def test_user_gazetteer_is_used(no_dates: None) -> None:
     gaz = Gazetteer.builtin().with_actor(Actor("Red Cell", "armed_group", aliases=("RC-9",)))
     (event,) = extract("RC-9 carried out a bombing in Mosul.", date(2024, 1, 1), gazetteer=gaz)
     assert ("Red Cell", "perpetrator") in roles(event)
-    assert (event["subtype"], event["location"], event["country"]) == ("bombing", "Mosul", "Iraq")
+    assert (event["subtype"], event["location"], event["country"]) == ("bombing", "Mosul, Iraq", "Iraq")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -199,7 +199,7 @@ def test_reference_types_and_order(reference: tuple[str, list[dict[str, Any]]]) 
 @needs_dates
 def test_reference_church_shooting(reference: tuple[str, list[dict[str, Any]]]) -> None:
     text, events = reference
-    (church,) = [e for e in of_type(events, "attack") if e["location"] == "Istanbul"]
+    (church,) = [e for e in of_type(events, "attack") if e["location"] == "Istanbul, Türkiye"]
     assert church["earliest"] == "2024-01-21" and church["latest"] in ("2024-01-28", "2024-01-31")
     assert (church["killed"], church["subtype"], church["country"]) == (1, "shooting", "Türkiye")
     assert ("Daesh", "perpetrator") in roles(church)
@@ -210,7 +210,7 @@ def test_reference_church_shooting(reference: tuple[str, list[dict[str, Any]]]) 
 @needs_dates
 def test_reference_moscow_attack_is_one_event(reference: tuple[str, list[dict[str, Any]]]) -> None:
     _, events = reference
-    moscow = [e for e in of_type(events, "attack") if e["location"] == "Moscow"]
+    moscow = [e for e in of_type(events, "attack") if e["location"] == "Moscow, Russia"]
     assert len(moscow) == 1
     (m,) = moscow
     assert (m["earliest"], m["latest"], m["precision"]) == ("2024-03-22", "2024-03-22", "day")
@@ -291,9 +291,9 @@ def test_example_istanbul_raid() -> None:
     assert [e["type"] for e in events] == ["attack", "detention"]
     attack, detention = events
     assert (attack["earliest"], attack["latest"]) == ("2024-04-21", "2024-04-30")
-    assert (attack["location"], attack["injured"], attack["killed"]) == ("Gaziantep", 2, None)
+    assert (attack["location"], attack["injured"], attack["killed"]) == ("Gaziantep, Türkiye", 2, None)
     assert (detention["earliest"], detention["latest"]) == ("2024-05-06", "2024-05-06")
-    assert (detention["detained"], detention["location"]) == (14, "Istanbul")
+    assert (detention["detained"], detention["location"]) == (14, "Istanbul, Türkiye")
     assert roles(detention) == {("Turkish police", "agent"), ("Daesh", "target")}
 
 
@@ -328,6 +328,68 @@ def test_example_foiled_plot() -> None:
         assert e["earliest"] == e["latest"] == "2024-09-10"
         assert ("FSB", "agent") in roles(e)
     (plot,) = of_type(events, "thwarted_plot")
-    assert ("Daesh-K", "perpetrator") in roles(plot) and plot["location"] == "Moscow"
+    assert ("Daesh-K", "perpetrator") in roles(plot) and plot["location"] == "Moscow, Russia"
     (detention,) = of_type(events, "detention")
     assert detention["detained"] == 2
+
+
+# -- what a clause adds ------------------------------------------------------------------------
+
+
+def test_warning_names_the_plotter(no_dates: None) -> None:
+    (warning,) = of_type(
+        extract(
+            "The CIA warned the FSB that Daesh-K was plotting an attack on a stadium.",
+            date(2024, 3, 1),
+        ),
+        "warning",
+    )
+    assert roles(warning) >= {("CIA", "agent"), ("FSB", "target"), ("Daesh-K", "perpetrator")}
+    assert warning["summary"] == "The CIA warned the FSB of a planned Daesh-K attack"
+
+
+def test_detention_says_what_the_suspects_planned(no_dates: None) -> None:
+    (detention,) = extract(
+        "Turkish police detained five suspects linked to Daesh, who were planning attacks on "
+        "churches and synagogues, as well as a hotel.",
+        date(2024, 3, 1),
+    )
+    assert detention["summary"] == (
+        "Turkish police detained 5 suspects linked to Daesh who were planning attacks on "
+        "churches, synagogues and a hotel"
+    )
+
+
+@needs_dates
+def test_statement_summary_is_its_clause_with_names_and_without_dates() -> None:
+    gaz = Gazetteer.builtin().with_actor(Actor("Jane Q Doe", "person"))
+    events = extract(
+        "Interior Minister Jane Q Doe confirmed last week it was ISKP that carried out the "
+        "bombing, officials said.",
+        date(2024, 3, 13),
+        gazetteer=gaz,
+    )
+    (statement,) = of_type(events, "statement")
+    assert statement["summary"] == "Doe confirmed Daesh-K carried out the bombing"
+    assert (statement["earliest"], statement["latest"]) == ("2024-03-04", "2024-03-10")
+
+
+@needs_dates
+def test_designation_since_a_year_took_place_that_year() -> None:
+    (designation,) = extract(
+        "Daesh, which has been designated a terrorist organisation since 2014, was weakened.",
+        date(2024, 3, 1),
+    )
+    assert (designation["earliest"], designation["latest"]) == ("2014-01-01", "2014-12-31")
+    assert designation["date_text"] == "since 2014"
+
+
+@needs_dates
+def test_weekday_inside_a_broader_date() -> None:
+    (attack,) = extract(
+        "Gunmen shot dead a guard during Friday prayers at a mosque in Kabul in early March.",
+        date(2024, 6, 18),
+    )
+    assert (attack["earliest"], attack["latest"]) == ("2024-03-01", "2024-03-08")
+    assert attack["date_text"] == "Friday in early March"
+    assert attack["location"] == "Kabul, Afghanistan"

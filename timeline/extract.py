@@ -22,8 +22,9 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from timeline.actors import Gazetteer, Mention, tokenize
+from timeline.actors import Gazetteer, Mention, fold, tokenize
 from timeline.errors import UsageError
+from timeline.extract_clauses import Names, complete
 from timeline.extract_dates import When, intersect, interval
 from timeline.extract_dates import find_dates as _find_dates
 from timeline.extract_grammar import (
@@ -73,6 +74,7 @@ class _Extractor:
         self.mentions: list[EventMention] = []
         self.last_group: str | None = None
         self.sources: dict[int, set[str]] = {}  # sentence index -> media named as reporting
+        self.names = Names(text, gaz.find_mentions(text))
 
     # -- per sentence ------------------------------------------------------------------------
 
@@ -88,7 +90,11 @@ class _Extractor:
         mentions = self.actor_mentions(text)
         sent = Sentence(index, start, end, text, tokenize(text), mentions, quotes)
         hits = [h for h in self.lex.find_triggers(text) if not inside(quotes, h.start, h.end)]
-        dates = [d for d in _find_dates(text, self.published) if not inside(quotes, d[0], d[1])]
+        dates = [
+            d
+            for d in _find_dates(text, self.published)
+            if not inside(quotes, d[0], d[1]) and fold(text[d[0] : d[1]]) not in self.lex.titles
+        ]  # a title is no date: "President Erdoğan" is not Presidents' Day
         built: list[EventMention | None] = []
         for i, hit in enumerate(hits):
             left = hits[i - 1].end if i > 0 else 0
@@ -125,6 +131,7 @@ class _Extractor:
             between = text[hits[k - 1].end : hits[k].start]
             if re.fullmatch(r"[^,;.]{0,60}?,?\s+and\s+", between):
                 m.dates = list(prev.dates)  # "foiled a plot ... and detained two suspects"
+        complete(sent, hits, built, dates, self.published, self.lex, self.names)
         self.relations(sent, hits, built, dates)
         for m in built:
             if m is not None and m.keep:
@@ -423,6 +430,7 @@ class _Extractor:
                 for media in self.sources.get(m.sentence, ()):
                     e.add_actor(media, "source")
             dicts[id(e)] = e.to_dict(d, self.published, self.text, self.gaz)
+            dicts[id(e)]["summary"] = summary(dicts[id(e)], e, display=self.names)
             out.append(dicts[id(e)])
         # a warning about a plot named in the same sentence says which plot
         for e in events:
@@ -432,7 +440,9 @@ class _Extractor:
             for p in events:
                 if p.type == "thwarted_plot" and sentences & {m.sentence for m in p.mentions}:
                     venues = [v for m in p.mentions for v in m.venues]
-                    dicts[id(e)]["summary"] = summary(dicts[id(e)], e, dicts[id(p)], venues)
+                    dicts[id(e)]["summary"] = summary(
+                        dicts[id(e)], e, dicts[id(p)], venues, display=self.names
+                    )
                     break
         out.sort(
             key=lambda ev: (

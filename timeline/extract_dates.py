@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 _WEEKDAY = re.compile(
-    r"^(?:on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?$", re.IGNORECASE
+    r"^(?:(?:on|during)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?$",
+    re.IGNORECASE,
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -85,6 +86,21 @@ def find_dates(sentence: str, published: date) -> list[tuple[int, int, When]]:
     return out
 
 
+def onset(when: When, published: date) -> When | None:
+    """The start of a state written "since X" ("marked a terrorist group since 2013"): the
+    interval of X itself, read against the same reference; None when it is not such a date."""
+    m = re.match(r"\s*since\s+(\S.*)$", when.text, re.IGNORECASE | re.DOTALL)
+    if m is None or when.mod != "ON_OR_AFTER":
+        return None
+    found = find_dates(m.group(1), published)
+    if not found:
+        return None
+    start, end, inner = found[0]
+    if inner.earliest != when.earliest or inner.latest is None:
+        return None
+    return interval(inner.earliest, inner.latest, inner.precision, inner.mod, when.text)
+
+
 def _on_weekday(broad: When, weekday: int, word: str) -> When | None:
     """Restrict an interval to the days that fall on ``weekday`` ("Sunday ... in late January")."""
     if broad.earliest is None or broad.latest is None:
@@ -94,7 +110,10 @@ def _on_weekday(broad: When, weekday: int, word: str) -> When | None:
     if first > last:
         return None
     precision = "day" if first == last else "interval"
-    return interval(first, last, precision, broad.mod, f"{word} in {broad.text}")
+    said = (
+        broad.text if re.match(r"(?:in|on|during|at)\s", broad.text, re.I) else f"in {broad.text}"
+    )
+    return interval(first, last, precision, broad.mod, f"{word} {said}")
 
 
 def combine_dates(dates: list[When]) -> When | None:

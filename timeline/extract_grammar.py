@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from timeline.actors import Gazetteer, Mention, Token
+from timeline.actors import Gazetteer, Mention, Token, fold
 from timeline.lexicon import Lexicon, TriggerHit
 
 PREPOSITIONS = frozenset(
@@ -107,6 +107,20 @@ def object_of(
 
 
 def location_in(
+    text: str, lex: Lexicon, mentions: Sequence[Mention], lo: int, hi: int
+) -> tuple[str, str | None, int] | None:
+    """The place of an event: (text, country, rank: 0 city, 1 region, 2 country). A city or a
+    region is written with its country when the places file knows it ("Istanbul, Türkiye")."""
+    found = _place(text, lex, mentions, lo, hi)
+    if found is None:
+        return None
+    where, country, rank = found
+    if rank < 2 and country and fold(country) not in fold(where):
+        where = f"{where}, {country}"
+    return where, country, rank
+
+
+def _place(
     text: str, lex: Lexicon, mentions: Sequence[Mention], lo: int, hi: int
 ) -> tuple[str, str | None, int] | None:
     rank = {"city": 0, "region": 1, "country": 2}

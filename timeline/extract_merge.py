@@ -9,7 +9,6 @@ from typing import Any
 from timeline.actors import Gazetteer
 from timeline.extract_dates import When, intersect
 from timeline.extract_model import METHOD, ROLE_ORDER, STATE_KINDS, EventMention
-from timeline.extract_text import summary
 
 _COMPATIBLE_TYPES = {
     ("plot", "thwarted_plot"),
@@ -111,7 +110,6 @@ class Event:
             "confidence": confidence,
             "method": METHOD,
         }
-        event["summary"] = summary(event, self)
         return event
 
 

@@ -37,6 +37,7 @@ class EventMention:
     definite: bool = False
     ordinal: bool = False
     detail: str = ""
+    plan: str = ""  # what detained suspects were planning ("planning attacks on ...")
     keep: bool = True
 
     @property

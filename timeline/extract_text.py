@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -68,12 +68,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # -- summaries ---------------------------------------------------------------------------------
 
 
-def _names(event: dict[str, Any], *roles: str) -> list[str]:
-    return [a["name"] for a in event["actors"] if a["role"] in roles]
+def _names(event: dict[str, Any], display: Callable[[str], str], *roles: str) -> list[str]:
+    return [display(a["name"]) for a in event["actors"] if a["role"] in roles]
 
 
 def _article(word: str) -> str:
     return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
+def _same(a: str, b: str) -> bool:
+    return a.removeprefix("the ").casefold() == b.removeprefix("the ").casefold()
 
 
 def summary(
@@ -81,13 +85,30 @@ def summary(
     e: Event,
     plot: dict[str, Any] | None = None,
     plot_venues: Sequence[str] = (),
+    *,
+    display: Callable[[str], str] = str,
+) -> str:
+    """One line for an event; actors are named through ``display``."""
+    text = _summary(event, e, plot, plot_venues, display)
+    return text[:1].upper() + text[1:]
+
+
+def _summary(
+    event: dict[str, Any],
+    e: Event,
+    plot: dict[str, Any] | None,
+    plot_venues: Sequence[str],
+    display: Callable[[str], str],
 ) -> str:
     kind = event["type"]
-    perp = " and ".join(_names(event, "perpetrator"))
-    agent = " and ".join(_names(event, "agent"))
-    target = " and ".join(_names(event, "target"))
+    agents = _names(event, display, "agent")
+    perp = " and ".join(_names(event, display, "perpetrator"))
+    agent = " and ".join(agents)
+    target = " and ".join(_names(event, display, "target"))
     venue = next((v for m in e.mentions for v in m.venues if v != "hideout"), None)
-    where = f" in {event['location']}" if event["location"] else ""
+    place = event["location"]
+    # "Russia thwarted ... in Russia" says the place twice
+    where = f" in {place}" if place and not any(_same(place, a) for a in agents) else ""
     if kind == "attack":
         noun = e.best().trigger.subtype or "attack"
         head = f"{perp} {noun}" if perp else noun.capitalize()
@@ -99,22 +120,24 @@ def summary(
         if event["injured"] is not None:
             counts.append(f"{event['injured']} injured")
         return f"{head}{on}{where}" + (": " + ", ".join(counts) if counts else "")
-    if kind in ("detention", "operation"):
-        who = agent or "Authorities"
+    if kind == "operation":
+        return f"{agent or 'Authorities'} operation{' against ' + target if target else ''}{where}"
+    if kind == "detention":
         n = event["detained"]
         what = f"{n} suspects" if n else "suspects"
         linked = f" linked to {target}" if target else ""
-        verb = "detained" if kind == "detention" else "operation against"
-        if kind == "operation":
-            return f"{who} operation{' against ' + target if target else ''}{where}"
-        return f"{who} {verb} {what}{linked}{where}"
+        plan = next((m.plan for m in e.mentions if m.plan), "")
+        plan = f" who were {plan}" if plan else ""
+        return f"{agent or 'Authorities'} detained {what}{linked}{where}{plan}"
     if kind == "warning":
         about = ""
         if plot is not None:
-            plot_perp = " and ".join(_names(plot, "perpetrator"))
+            plot_perp = " and ".join(_names(plot, display, "perpetrator"))
             plot_venue = next((v for v in plot_venues if v != "hideout"), None)
             about = f" of a planned {plot_perp + ' ' if plot_perp else ''}attack"
             about += f" on {_article(plot_venue)}" if plot_venue else ""
+        elif perp:
+            about = f" of a planned {perp} attack"
         return f"{agent or 'Unnamed source'} warned {target or 'authorities'}{about}"
     if kind == "thwarted_plot":
         by = f"{perp} " if perp else ""

@@ -85,6 +85,13 @@ class Lexicon:
         self.group_nouns = frozenset(data["group_nouns"])
         self.people_nouns = frozenset(fold(w) for w in data["people_nouns"])
         self.modal_words = frozenset(fold(w) for w in data["modal_words"])
+        titles = sorted(data.get("titles", ()), key=len, reverse=True)
+        self.titles = frozenset(fold(t) for t in titles)
+        self._title = re.compile(
+            r"(?:[A-Z][\w'\u2019-]*\s+){0,2}(?:" + "|".join(map(re.escape, titles)) + r")\s+$"
+            if titles
+            else r"(?!)"
+        )
         self._places = {p["name"]: p for p in places}
         self.place_matcher = PhraseMatcher(
             (alias, p["name"]) for p in places for alias in (p["name"], *p.get("aliases", ()))
@@ -112,6 +119,11 @@ class Lexicon:
             if regex.search(text):
                 return name
         return None
+
+    def title_before(self, prefix: str) -> int | None:
+        """Where a title ("Russian President ") ending ``prefix`` starts, if one does."""
+        m = self._title.search(prefix)
+        return m.start() if m else None
 
     # -- places and venues ---------------------------------------------------------------------
 
