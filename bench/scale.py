@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import bisect
 import cProfile
-import functools
 import hashlib
 import io
 import pstats
@@ -166,15 +165,26 @@ def profiled(name: str, wanted: str | None, func: Callable[[], T]) -> tuple[floa
 
 
 def batches(gen: Generator, events: int, size: int, tl: Timeline) -> Iterator[list[NewRecord]]:
-    """Validated payloads, built the way add_many builds them (canonical actor names)."""
-    with tl.engine.connect() as conn:
-        canonical = functools.cache(lambda name: projections.canonical_actor(conn, name))
-        for first in range(0, events, size):
-            yield [
+    """Validated payloads, built the way add_many builds them (canonical actor names).
+
+    The read connection is closed before each batch goes to the store: an open read
+    transaction would pin the WAL, which then grows by the whole log instead of being reused.
+    """
+    names: dict[str, str] = {}
+    for first in range(0, events, size):
+        with tl.engine.connect() as conn:
+            def canonical(name: str, conn: Any = conn) -> str:
+                found = names.get(name)
+                if found is None:
+                    found = names[name] = projections.canonical_actor(conn, name)
+                return found
+
+            batch = [
                 NewRecord(f"ev-{n:010x}", rk.EVENT_RECORDED,
                           ev.build(gen.fields(n), canonical=canonical), 0)
                 for n in range(first, min(first + size, events))
             ]
+        yield batch
 
 
 # -- raw sqlite3, the same rows into the same schema -----------------------------------------

@@ -101,10 +101,10 @@ def seeded() -> int:
     return int(value) if value else random.randrange(2**32)
 
 
-def verify_ok(db: Path) -> int:
+def verify_ok(db: Path, note: str = "") -> int:
     with Timeline(str(db)) as tl:
         report = tl.verify()
-    assert report.ok, report
+    assert report.ok, f"{note}: {report}"
     return report.count
 
 
@@ -120,7 +120,7 @@ def check_whole(db: Path, before: int, note: str) -> int:
     assert count in (before, before + BATCH), f"{note}: {count} records, before {before}"
     assert query(db, "SELECT count(*) FROM events") == query(
         db, "SELECT count(*) FROM records WHERE kind = 'event.recorded'"), note
-    assert verify_ok(db) == count, note
+    assert verify_ok(db, note) == count, note
     return int(count)
 
 
