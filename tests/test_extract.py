@@ -149,7 +149,9 @@ def test_user_gazetteer_is_used(no_dates: None) -> None:
     gaz = Gazetteer.builtin().with_actor(Actor("Red Cell", "armed_group", aliases=("RC-9",)))
     (event,) = extract("RC-9 carried out a bombing in Mosul.", date(2024, 1, 1), gazetteer=gaz)
     assert ("Red Cell", "perpetrator") in roles(event)
-    assert (event["subtype"], event["location"], event["country"]) == ("bombing", "Mosul, Iraq", "Iraq")
+    assert (event["subtype"], event["location"], event["country"]) == (
+        "bombing", "Mosul, Iraq", "Iraq",
+    )  # fmt: skip
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -291,7 +293,9 @@ def test_example_istanbul_raid() -> None:
     assert [e["type"] for e in events] == ["attack", "detention"]
     attack, detention = events
     assert (attack["earliest"], attack["latest"]) == ("2024-04-21", "2024-04-30")
-    assert (attack["location"], attack["injured"], attack["killed"]) == ("Gaziantep, Türkiye", 2, None)
+    assert (attack["location"], attack["injured"], attack["killed"]) == (
+        "Gaziantep, Türkiye", 2, None,
+    )  # fmt: skip
     assert (detention["earliest"], detention["latest"]) == ("2024-05-06", "2024-05-06")
     assert (detention["detained"], detention["location"]) == (14, "Istanbul, Türkiye")
     assert roles(detention) == {("Turkish police", "agent"), ("Daesh", "target")}
