@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,20 @@ from timeline.store import Store
 
 
 @pytest.fixture
-def store(db_path: Path) -> Store:
+def store(db: str) -> Iterator[Store]:
+    """The contract holds on every backend: each test runs on SQLite and on PostgreSQL."""
+    engine = tldb.create(tldb.resolve_url(db))
+    tldb.ensure_schema(engine)
+    yield Store(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_store(db_path: Path) -> Iterator[Store]:
     engine = tldb.create(tldb.resolve_url(str(db_path)))
     tldb.ensure_schema(engine)
-    return Store(engine)
+    yield Store(engine)
+    engine.dispose()
 
 
 def test_append_assigns_positions_versions_and_chains_hashes(store: Store) -> None:
@@ -88,9 +99,9 @@ def _raw(db_path: Path) -> sqlite3.Connection:
     ],
 )
 def test_the_database_itself_refuses_to_change_records(
-    store: Store, db_path: Path, statement: str
+    sqlite_store: Store, db_path: Path, statement: str
 ) -> None:
-    store.append([NewRecord("s-1", "k", {"n": 1}, 0)], recorded_by="a")
+    sqlite_store.append([NewRecord("s-1", "k", {"n": 1}, 0)], recorded_by="a")
     before = [tuple(r) for r in _raw(db_path).execute("SELECT * FROM records")]
     conn = _raw(db_path)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -142,7 +153,7 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path: Path) -> 
     assert path.read_bytes() == before
 
 
-def test_a_newer_schema_is_refused(store: Store, db_path: Path) -> None:
+def test_a_newer_schema_is_refused(sqlite_store: Store, db_path: Path) -> None:
     conn = _raw(db_path)
     conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
     conn.close()
