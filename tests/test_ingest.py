@@ -381,3 +381,23 @@ def test_arbitrary_text_through_ingest_raises_only_timeline_errors(scratch: Any,
     assert result.recorded is False
     for e in result.events:
         assert e["earliest"] is None or e["latest"] is None or e["earliest"] <= e["latest"]
+
+
+# -- the demo ----------------------------------------------------------------------------------
+
+
+def test_demo_ships_the_example_article_and_ingests_it_once(tmp_path: Path) -> None:
+    from timeline import demo
+    from timeline.api import Timeline
+
+    assert demo.article() == (EXAMPLES / "istanbul-raid.txt").read_text(encoding="utf-8")
+    with Timeline(str(tmp_path / "t.db")) as tl:
+        first = demo.load(tl)
+        assert first == len(demo.items()) + 2
+        assert demo.load(tl) == 0
+        extracted = [e for e in tl.show() if e["method"] == METHOD]
+    assert [(e["type"], e["location"]) for e in extracted] == [
+        ("attack", "Gaziantep, Türkiye"),
+        ("detention", "Istanbul, Türkiye"),
+    ]
+    assert all(e["source"]["name"] == demo.ARTICLE_SOURCE for e in extracted)
