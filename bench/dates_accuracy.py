@@ -6,6 +6,9 @@
 
 Scoring (corpus README): expected.end is exclusive; a START/MID/END case is right when the answer
 lies inside `outer` and overlaps `expected`; every other case must match the interval exactly.
+Cases with notes.range_end_note (Recognizers-Text ranges) set end to the START of the last named
+unit ("from 2014 to 2018" -> [2014-01-01, 2018-01-01)): an answer ending on the last day of the
+day, month or year that begins at that end is the same reading and counts as right.
 The 149 direction=future cases (Duckling reads forward) are scored apart, with prefer="future".
 dateparser is scored as its single datetime lying inside the expected interval.
 """
@@ -70,7 +73,26 @@ def is_right(case: dict[str, Any], span: DateSpan | None) -> bool:
         overlaps = (e_start is None or start < (e_end or date.max)) and \
             (e_end is None or e_start is None or end > e_start)
         return inside and overlaps
-    return start == e_start and end == e_end
+    if start == e_start and end == e_end:
+        return True
+    # Recognizers-Text ranges (the corpus notes it): the end is the START of the last named unit,
+    # so "from 2014 to 2018" expects [2014-01-01, 2018-01-01). Our inclusive answer (..2018-12-31)
+    # is the same reading when it ends exactly at the end of a day, month or year beginning there.
+    if (case.get("notes") or {}).get("range_end_note") and start == e_start and e_end and \
+            span.latest is not None:
+        return span.latest in _unit_ends(e_end)
+    return False
+
+
+def _unit_ends(d: date) -> set[date]:
+    """Last days of the day, month and year that begin on d."""
+    ends = {d}
+    if d.day == 1:
+        nxt = date(d.year + d.month // 12, d.month % 12 + 1, 1)
+        ends.add(nxt - timedelta(days=1))
+        if d.month == 1:
+            ends.add(date(d.year, 12, 31))
+    return ends
 
 
 def dateparser_right(case: dict[str, Any], value: datetime | None) -> bool:

@@ -67,6 +67,18 @@ def _offset_from(m: re.Match[str], ctx: Ctx) -> Span | None:
     return _snap(apply_duration(a.earliest, dur, sign), m["wd1"] or m["wd2"])
 
 
+@rule(r"(?:on )?the (?:day|night|morning|evening) (?P<dir>after|before|following|preceding) "
+      r"(?P<a>{ATOM:a})", atom=False)
+def _day_after(m: re.Match[str], ctx: Ctx) -> Span | None:
+    """'the day after Thanksgiving': the day next to a day, or just outside a longer span."""
+    a = ctx.sub(m["a"])
+    if a is None or a.earliest is None or a.latest is None:
+        return None
+    if m["dir"] in ("after", "following"):
+        return g.day(a.latest + timedelta(days=1))
+    return g.day(a.earliest - timedelta(days=1))
+
+
 @rule(r"(?P<n>{NUM}) (?P<wd>{WD}) (?P<dir>ago|back|before|from now|later|hence|after)", atom=False)
 def _nth_weekday_ago(m: re.Match[str], ctx: Ctx) -> Span | None:
     """'2 Thursdays ago': the second Thursday strictly before the reference (after, forward)."""
@@ -179,6 +191,13 @@ def _weekday_in(m: re.Match[str], ctx: Ctx) -> Span | None:
         return None
     last = first + timedelta(weeks=(a.latest - first).days // 7)
     return g.day(first) if first == last else Span(first, last, "interval")
+
+
+@rule(r"(?:{THIS}|{LAST}|{NEXT}) (?P<wd>{WD}),? \(?(?P<a>{ATOM:a})\)?", atom=False)
+def _rel_weekday_date(m: re.Match[str], ctx: Ctx) -> Span | None:
+    """'this Friday 5/12', 'next Friday (Jun 15)': the date wins over the weekday."""
+    a = ctx.sub(m["a"])
+    return a if a is not None and a.precision == "day" else None
 
 
 @rule(r"(?:on |the )*(?P<o>{ORD}) (?P<wd>{WD}) (?:of|in) (?:the )?(?P<a>{ATOM:a})", atom=False)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from timeline import _dategrammar as g
+from timeline import _dateholidays as holidays
 from timeline import _daterules as rules
 from timeline._dategrammar import Span
 from timeline.errors import DateError
@@ -176,6 +177,7 @@ def normalize(text: str) -> str:
     s = text.replace("\u2019", "'").replace("\u2018", "'")
     s = _DASHES.sub("-", s).lower()
     s = re.sub(r"\s+", " ", s).strip(" \"'\u201c\u201d()[]")
+    s = s.lstrip("= ")  # "=2019" in a query means 2019
     s = re.sub(r"\s*[,;:!?.]+$", "", s)
     s = re.sub(r"^(?:on|at|during|of)\s+(?!or\b)", "", s)
     return s.strip()
@@ -205,12 +207,20 @@ def _valid(s: Span) -> bool:
     return s.precision in PRECISIONS and (s.mod is None or s.mod in MODS)
 
 
+# English texts the grammar did not read go to dateparser only when they hold a digit next to a
+# month or weekday name, or a numeric date: on anything else it guesses or, mostly, finds nothing
+# after spending more time than the whole grammar.
+_WORTH_DATEPARSER = re.compile(g.pattern(
+    r"(?=.*\d)(?=.*(?<![a-z])(?:{MON}|{WD}))|\d{1,4} ?[-/.] ?\d{1,2}"), re.IGNORECASE)
+
+
 @lru_cache(maxsize=1024)
 def _dateparser_span(text: str, ref: date, prefer: str,
                      languages: tuple[str, ...] | None) -> Span | None:
     """dateparser's reading, its period (day/week/month/year) kept as the interval. For English
-    it only gets texts with a digit: its guesses on words alone ("a second") are not dates."""
-    if len(text) > 80 or (languages is None and not re.search(r"\d", text)):
+    it only gets texts with a digit and a month or weekday name, or a numeric date: its guesses on
+    words alone ("a second") are not dates."""
+    if len(text) > 80 or (languages is None and not _WORTH_DATEPARSER.search(text)):
         return None
     try:
         with warnings.catch_warnings():
@@ -373,7 +383,7 @@ _DATE_SIGNAL = re.compile(
 
 def _plausible(expr: str) -> bool:
     """Reject scan hits that are words more often than dates ('may', 'march', 'fall', '4 to 5')."""
-    if not _DATE_SIGNAL.search(expr) or _VERB_MONTH.search(expr):
+    if not (_DATE_SIGNAL.search(expr) or _holiday_named(expr)) or _VERB_MONTH.search(expr):
         return False
     core = _LEAD.sub("", expr).strip()
     if _MONTH_OR_WEEKDAY.fullmatch(core):
@@ -384,6 +394,13 @@ def _plausible(expr: str) -> bool:
     return True
 
 
+def _holiday_named(expr: str) -> bool:
+    """A holiday's name, capitalised as news writes it ("Christmas", "Lent"; not "lent")."""
+    m = _HOLIDAY.search(expr.lower())
+    return m is not None and expr[m.start()].isupper()
+
+
+_HOLIDAY = re.compile(r"(?<![\w'])(?:" + holidays.HOL + r")(?![\w])")
 _VERB_MONTH = re.compile(r"(?<![\w-])(?:may|march)(?![\w-])")  # lowercase: the verbs
 
 
