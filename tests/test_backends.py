@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import _postgres_database
 from timeline.cli import app
+from timeline.db import HEAD_REVISION
 
 runner = CliRunner()
 
@@ -93,6 +94,6 @@ def test_db_info_names_backend_and_revision(db: str) -> None:
     code, out, _ = invoke("db", "info", "--db", db)
     assert code == 0
     info = dict(line.split(None, 1) for line in out.splitlines())
-    assert info["revision"] == "0001_initial"
+    assert info["revision"] == HEAD_REVISION
     assert info["events"] == "2"
     assert "***" in info["url"] or "://" not in db

@@ -231,11 +231,6 @@ def test_html_is_stripped_and_dated_from_its_metadata(tmp_path: Path) -> None:
             assert noise not in e["evidence"]
 
 
-@pytest.mark.xfail(
-    reason="bug in timeline/ingest.py: html_to_text keeps the source's line breaks inside a <p>, "
-    "and a line break ends a sentence",
-    strict=False,
-)
 def test_html_line_wrapped_inside_a_paragraph_is_one_sentence(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(page_html("\n"), encoding="utf-8")

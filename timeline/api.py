@@ -112,8 +112,20 @@ class Timeline:
     def _open(self) -> None:
         if not self._ready:
             tldb.ensure_schema(self.engine)
+            self._catch_up()
             registry.seed(self.engine, self.store)
             self._ready = True
+
+    def _catch_up(self) -> None:
+        """Fold records the read tables lack (a migration may empty them to be refolded)."""
+        with self.engine.connect() as conn:
+            done = projections.checkpoint(conn)
+            head = conn.execute(select(func.max(records.c.position))).scalar() or 0
+        if done >= head:
+            return
+        with tldb.writer(self.engine.connect()) as conn, conn.begin():
+            done = projections.checkpoint(conn)
+            projections.catch_up(conn, self.store.read(since_position=done, conn=conn))
 
     # -- writing ---------------------------------------------------------------------------
     def add(

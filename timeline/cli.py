@@ -349,30 +349,38 @@ def verify(db: DbOption = None) -> None:
 
 @command("export")
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json or jsonl.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json, jsonl, timelinejs, "
+                                     "timesketch, acled or html.")] = "csv",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
     actor: Annotated[str | None, typer.Option(help="Actor name or any alias.")] = None,
+    with_affiliates: Annotated[bool, typer.Option("--with-affiliates")] = False,
+    exact: Annotated[bool, typer.Option("--exact")] = False,
+    role: Annotated[str | None, typer.Option()] = None,
     type_: Annotated[list[str] | None, typer.Option("--type", "-t")] = None,
     date_from: Annotated[str | None, typer.Option("--from")] = None,
     date_to: Annotated[str | None, typer.Option("--to")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of")] = None,
     include_retracted: Annotated[bool, typer.Option("--include-retracted")] = False,
+    limit: Annotated[int | None, typer.Option()] = None,
     db: DbOption = None,
 ) -> None:
-    """Export the timeline (every filter of `show` applies).
+    """Export the timeline; every filter of `show` applies.
 
     Example:
 
-        timeline export --format csv -o timeline.csv
+        timeline export --format html --actor Daesh-K -o daesh-k.html
     """
     from timeline import render
 
     render.check_format(fmt, render.EXPORT_FORMATS)
     with open_timeline(db) as tl:
-        events = tl.show(actor=actor, types=type_ or (), date_from=date_from, date_to=date_to,
-                         as_of=as_of, include_retracted=include_retracted)
+        events = tl.show(
+            actor=actor, with_affiliates=with_affiliates, exact=exact, role=role,
+            types=type_ or (), date_from=date_from, date_to=date_to, as_of=as_of,
+            include_retracted=include_retracted, limit=limit,
+        )
         if output is None:
             emit(events, fmt)
             return

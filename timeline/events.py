@@ -40,8 +40,12 @@ PAYLOAD_FIELDS = (
     "type", "subtype", "summary", *DATE_FIELDS, "actors", "location", "country",
     *COUNT_FIELDS, "source", "evidence", "evidence_start", "evidence_end", "confidence", "method",
 )
-#: Every key of an event document, in display order.
-DOC_FIELDS = ("id", *PAYLOAD_FIELDS, "status", "version", "recorded_at", "updated_at")
+#: Every key of an event document, in display order. ``label`` is derived from the date fields
+#: ("late Jan 2024"), kept in the document so that showing a large timeline does not redo it.
+DOC_FIELDS = (
+    "id", *PAYLOAD_FIELDS[:10], "label", *PAYLOAD_FIELDS[10:], "status", "version",
+    "recorded_at", "updated_at",
+)
 
 _ID_RE = re.compile(r"^ev-[0-9a-f]{10}$")
 _URL_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
@@ -213,6 +217,7 @@ def recorded(event_id: str, payload: Mapping[str, Any], at: str) -> dict[str, An
     doc: dict[str, Any] = dict.fromkeys(DOC_FIELDS)
     doc.update({key: payload.get(key) for key in PAYLOAD_FIELDS})
     doc.update(id=event_id, status="active", version=1, recorded_at=at, updated_at=at)
+    doc["label"] = date_label(doc)
     return doc
 
 
@@ -220,7 +225,19 @@ def amended(doc: Mapping[str, Any], changes: Mapping[str, Any], at: str) -> dict
     out = dict(doc)
     out.update({key: value for key, value in changes.items() if key in PAYLOAD_FIELDS})
     out.update(version=doc["version"] + 1, updated_at=at)
+    out["label"] = date_label(out)
     return out
+
+
+def date_label(doc: Mapping[str, Any]) -> str:
+    """The event's date as what it is ("late Jan 2024"), never a false exact day."""
+    from timeline.dates import DateSpan
+    from timeline.errors import TimelineError
+
+    try:
+        return str(DateSpan.from_dict(dict(doc)).label())
+    except (TimelineError, KeyError, TypeError, ValueError):
+        return " – ".join(str(x) for x in (doc.get("earliest"), doc.get("latest")) if x) or "?"
 
 
 def retracted(doc: Mapping[str, Any], at: str) -> dict[str, Any]:
@@ -230,5 +247,6 @@ def retracted(doc: Mapping[str, Any], at: str) -> dict[str, Any]:
 
 
 def sort_key(doc: Mapping[str, Any]) -> str:
-    """Chronological order: earliest first; an open start sorts before every known date."""
-    return doc.get("earliest") or "0000-00-00"
+    """Chronological order by the earliest day; an open start ("on or before 18 June") sorts
+    at the day it is known by, its latest; an event with no date at all sorts last."""
+    return doc.get("earliest") or doc.get("latest") or "9999-12-31"

@@ -62,7 +62,8 @@ class _Text(HTMLParser):
         if self.in_title:
             self.title += data
         elif not self.skipping:
-            self.parts.append(data)
+            # A line break in the page source is only wrapping: blocks make the breaks.
+            self.parts.append(re.sub(r"\s+", " ", data))
 
 
 def looks_like_html(raw: str, name: str | None = None) -> bool:

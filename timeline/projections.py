@@ -193,6 +193,12 @@ def set_checkpoint(conn: Connection, position: int) -> None:
         conn.execute(projection_state.insert().values(name=CHECKPOINT, position=position))
 
 
+def catch_up(conn: Connection, records: Iterable[Record]) -> int:
+    """Fold the records the read tables have not seen yet (after a migration emptied them, or
+    records written by another tool); returns how many were folded."""
+    return fold_all(conn, records)
+
+
 def clear(conn: Connection) -> None:
     for table in reversed(PROJECTION_TABLES):
         conn.execute(delete(table))

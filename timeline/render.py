@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 import orjson
 
+from timeline import events as ev
 from timeline.errors import TimelineError, UsageError
 
 SHOW_FORMATS = ("table", "json", "jsonl", "csv")
@@ -58,16 +59,6 @@ def write_file(fmt: str, events: Iterable[dict[str, Any]], path: Path) -> int:
     return count
 
 
-def date_label(event: dict[str, Any]) -> str:
-    """The event's date as what it is ("late Jan 2024"), never a false exact day."""
-    from timeline.dates import DateSpan
-
-    try:
-        return str(DateSpan.from_dict(event).label())
-    except (TimelineError, KeyError, TypeError, ValueError):
-        return " – ".join(x for x in (event.get("earliest"), event.get("latest")) if x) or "?"
-
-
 def _counts(event: dict[str, Any]) -> str:
     parts = []
     for key, word in (("killed", "killed"), ("injured", "injured"), ("detained", "detained")):
@@ -85,7 +76,8 @@ def write_table(events: Iterable[dict[str, Any]], out: TextIO) -> int:
     for event in events:
         actors = "; ".join(f"{a['name']} ({a['role']})" for a in event.get("actors") or [])
         status = " [retracted]" if event.get("status") == "retracted" else ""
-        page.append((date_label(event), event["type"], event["summary"] + status, actors,
+        label = event.get("label") or ev.date_label(event)
+        page.append((label, event["type"], event["summary"] + status, actors,
                      event.get("location") or "", _counts(event), event["id"]))
         count += 1
         if len(page) >= 5000:
