@@ -190,8 +190,6 @@ def test_racing_appenders_lose_nothing_and_number_the_log_without_gaps(tmp_path:
     assert verify_ok(db) == total
 
 
-@pytest.mark.xfail(strict=False, reason="bug in timeline/db.py: PRAGMA journal_mode = WAL on a "
-                   "fresh file fails with 'database is locked' when processes open it at once")
 def test_processes_opening_a_new_database_at_once_all_get_in(tmp_path: Path) -> None:
     for attempt in range(4):
         db = tmp_path / f"new{attempt}.db"
@@ -517,8 +515,6 @@ def test_any_command_line_is_done_or_refused_in_one_line_changing_nothing(
     assert not result.stderr.startswith("Error: unexpected "), output
 
 
-@pytest.mark.xfail(reason="bug: argv bytes that are not UTF-8 (lone surrogates) end in "
-                   "'Error: unexpected TypeError: str is not valid UTF-8' from orjson")
 def test_undecodable_argv_bytes_get_a_clear_error(db_path: Path) -> None:
     # `timeline add --summary $'caf\xe9'` in a UTF-8 locale: Python hands over 'caf\udce9'.
     result = runner.invoke(app, ["add", "--db", str(db_path), "--type", "attack",
@@ -528,8 +524,6 @@ def test_undecodable_argv_bytes_get_a_clear_error(db_path: Path) -> None:
     assert not result.stderr.startswith("Error: unexpected "), result.stderr
 
 
-@pytest.mark.xfail(reason="bug: Timeline.show is a generator, so its checks run only once the "
-                   "csv writer has printed its header")
 def test_a_refused_export_prints_nothing_on_stdout(db_path: Path) -> None:
     result = runner.invoke(app, ["export", "--db", str(db_path), "--as-of", "late January"])
     assert result.exit_code == 1 and result.stderr.startswith("Error: not a date")

@@ -273,6 +273,10 @@ class Timeline:
             actor=actor, with_affiliates=with_affiliates, exact=exact, role=role, types=types,
             date_from=start, date_to=end, include_retracted=include_retracted, limit=limit,
         )
+        # Everything above is checked now, before the caller prints a byte; the rows stream.
+        return self._events(until, options)
+
+    def _events(self, until: str | None, options: dict[str, Any]) -> Iterator[dict[str, Any]]:
         if until is None:
             with self.engine.connect() as conn:
                 yield from projections.query(conn, **options)

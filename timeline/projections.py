@@ -40,11 +40,14 @@ def apply(conn: Connection, batch: Sequence[Record]) -> None:
     new_actors: list[dict[str, Any]] = []
 
     def flush() -> None:
+        # A second event.recorded for an id already folded cannot come from the store (stream
+        # versions are unique), only from a log changed outside timeline: the first one wins,
+        # the fold goes on, and `verify` reports the broken chain.
         if new_events:
-            conn.execute(events.insert(), new_events)
+            conn.execute(_insert_new(conn, events), new_events)
             new_events.clear()
         if new_actors:
-            conn.execute(event_actors.insert(), new_actors)
+            conn.execute(_insert_new(conn, event_actors), new_actors)
             new_actors.clear()
 
     for record in batch:
@@ -59,6 +62,19 @@ def apply(conn: Connection, batch: Sequence[Record]) -> None:
             handler(conn, record)
     flush()
     set_checkpoint(conn, batch[-1].position)
+
+
+def _insert_new(conn: Connection, table: Any) -> Any:
+    """INSERT that skips rows whose primary key is already there (SQLite and PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing()
+    return table.insert()
 
 
 def _event_row(doc: dict[str, Any], first: int, last: int) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from typing import Any
 
 import orjson
 
+from timeline.errors import UsageError
+
 # Record kinds. A kind names what happened to a stream; its payload schema has a version.
 EVENT_RECORDED = "event.recorded"
 EVENT_AMENDED = "event.amended"
@@ -39,7 +41,12 @@ GENESIS_HASH = "0" * 64
 
 def dumps(payload: Any) -> str:
     """The one canonical JSON encoding of payloads (sorted keys, UTF-8 kept, no spaces)."""
-    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
+    try:
+        return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
+    except orjson.JSONEncodeError as exc:
+        if "UTF-8" in str(exc):  # e.g. undecodable bytes on the command line (lone surrogates)
+            raise UsageError("the text is not valid UTF-8") from None
+        raise
 
 
 def loads(text: str | bytes) -> Any:
