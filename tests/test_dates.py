@@ -131,6 +131,67 @@ def test_holidays_in_running_text_are_capitalised() -> None:
     assert got == {"on Christmas Eve": date(2023, 12, 24), "before Easter 2019": None}
 
 
+# Words that are also titles, names, places or ordinary nouns are no holiday on their own.
+NOT_HOLIDAYS = [
+    "President Erdoğan assured Vladimir Putin that Ankara would share what it knew.",
+    "Presidents of three countries met in Astana.",
+    "Workers at the plant were evacuated after the blast.",
+    "Veterans of the campaign were questioned by police.",
+    "Labor leaders condemned the attack; the Labour Party called for calm.",
+    "Mourners gathered at the Memorial to the victims.",
+    "Independence Square was cordoned off by riot police.",
+    "Victory was declared by the militia's commander.",
+    "Mother's relatives were detained for questioning.",
+    "Father Gabriel said the church had received threats.",
+    "Martin Luther King Jr. was quoted by the protesters.",
+    "Valentine Ivanov, a spokesman, denied the report.",
+    "St Patrick's Cathedral was evacuated after a bomb threat.",
+    "Protesters wore Guy Fawkes masks.",
+    "Police in Corpus Christi arrested two men.",
+    "The Assumption church was damaged in the shelling.",
+    "His Ascension to power followed the coup.",
+    "Pilgrims were turned away from the Church of the Nativity.",
+    "The All Saints school was closed.",
+    "He had an Epiphany about the plot, investigators said.",
+    "The Arab Spring reshaped the region.",
+    "The Winter Olympics security plan was leaked.",
+    "Veterans Affairs officials and the Independence Party met.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_HOLIDAYS)
+def test_titles_and_ordinary_words_are_no_dates(sentence: str) -> None:
+    assert [sentence[s:e] for s, e, _ in find(sentence, JUN18)] == []
+
+
+@pytest.mark.parametrize(("word", "name", "day"), [
+    ("President", "Presidents' Day", date(2024, 2, 19)),
+    ("President", "Presidents Day", date(2024, 2, 19)),
+    ("President", "President's Day", date(2024, 2, 19)),
+    ("Labor", "Labor Day", date(2023, 9, 4)),
+    ("Memorial", "Memorial Day", date(2024, 5, 27)),
+    ("Independence", "Independence Day", date(2023, 7, 4)),
+    ("Veterans", "Veterans Day", date(2023, 11, 11)),
+    ("Workers", "International Workers' Day", date(2024, 5, 1)),
+    ("Mother's", "Mother's Day", date(2024, 5, 12)),
+    ("Martin Luther King", "Martin Luther King Day", date(2024, 1, 15)),
+    ("Valentine's", "Valentine's Day", date(2024, 2, 14)),
+    ("St Patrick's", "St Patrick's Day", date(2024, 3, 17)),
+    ("Ascension", "Ascension Day", date(2024, 5, 9)),
+])
+def test_only_complete_holiday_names_are_dates(word: str, name: str, day: date) -> None:
+    with pytest.raises(DateError):
+        resolve(word, JUN18)
+    sentence = f"The attack on {name} killed four, officials said."
+    got = [(sentence[s:e], sp.earliest) for s, e, sp in find(sentence, JUN18)]
+    assert got == [(f"on {name}", day)]
+
+
+def test_a_holiday_name_that_is_a_word_alone_needs_its_year() -> None:
+    assert span("Saint Patrick 2020")[:2] == ("2020-03-17", "2020-03-17")
+    assert span("the Assumption 2023")[:2] == ("2023-08-15", "2023-08-15")
+
+
 def test_prefer_future_flips_yearless_readings() -> None:
     assert span("Tuesday", MAY7, prefer="future")[:2] == ("2024-05-07", "2024-05-07")
     assert span("Friday", MAY7, prefer="future")[:2] == ("2024-05-10", "2024-05-10")

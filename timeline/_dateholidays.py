@@ -161,36 +161,33 @@ def _islamic(im: int, iday: int, length: int = 1) -> Spans:
 
 
 _S = r"(?:saint|st\.?) "  # "Saint Patrick's", "St. Patrick's", "st patricks"
-_DAY = r"(?: day)?"
 HOLIDAYS: list[tuple[str, Spans]] = [
     # fixed dates
     (r"new year'?s? eve|new years'? eve|old year'?s? (?:day|night)|hogmanay", _fixed(12, 31)),
     (r"new year'?s'? day|new years'? day|new year day|new year'?s|yuandan", _fixed(1, 1)),
     (r"(?:christmas|xmas|x-mas) eve", _fixed(12, 24)),
-    (r"(?:christmas|xmas|x-mas)(?: day)?|the nativity", _fixed(12, 25)),
+    (r"(?:christmas|xmas|x-mas)(?: day)?|(?:the )?feast of the nativity", _fixed(12, 25)),
     (rf"boxing day|{_S}stephen'?s day", _fixed(12, 26)),
     (r"hallowe'?en|all hallows'? eve", _fixed(10, 31)),
-    (rf"(?:{_S})?valentine'?s?'?{_DAY}", _fixed(2, 14)),
-    (rf"{_S}patrick'?s?'?{_DAY}|{_S}paddy'?s?'?{_DAY}|paddy'?s day", _fixed(3, 17)),
+    (rf"(?:{_S})?valentine'?s?'? day", _fixed(2, 14)),
+    (rf"{_S}patrick'?s?'? day|{_S}paddy'?s?'? day|paddy'?s day", _fixed(3, 17)),
     (rf"{_S}george'?s?'? day", _fixed(4, 23)),
     (rf"{_S}andrew'?s?'? day", _fixed(11, 30)),
     (rf"{_S}david'?s?'? day", _fixed(3, 1)),
     (r"(?:us |american |u\.s\. )?independence day|the fourth of july", _fixed(7, 4)),
-    (r"veterans'?{_DAY}|armistice day|remembrance day|poppy day".replace("{_DAY}", _DAY),
-     _fixed(11, 11)),
+    (r"veterans'? day|armistice day|remembrance day|poppy day", _fixed(11, 11)),
     (r"earth day", _fixed(4, 22)),
-    (r"may day|(?:international |int'?l )?workers'?{_DAY}".replace("{_DAY}", _DAY),
-     _fixed(5, 1)),
+    (r"may day|(?:international |int'?l )?workers'? day", _fixed(5, 1)),
     (r"juneteenth", _fixed(6, 19)),
-    (r"all saints'?{_DAY}|all hallows'?{_DAY}".replace("{_DAY}", _DAY), _fixed(11, 1)),
-    (r"all souls'?{_DAY}".replace("{_DAY}", _DAY), _fixed(11, 2)),
+    (r"all saints'? day|all hallows'? day", _fixed(11, 1)),
+    (r"all souls'? day", _fixed(11, 2)),
     (r"world vegan day", _fixed(11, 1)),
     (r"(?:the )?ides of march", _fixed(3, 15)),
     (r"groundhog day", _fixed(2, 2)),
-    (r"april fool'?s'?{_DAY}".replace("{_DAY}", _DAY), _fixed(4, 1)),
-    (r"(?:the )?epiphany|three kings'? day", _fixed(1, 6)),
+    (r"april fool'?s'? day", _fixed(4, 1)),
+    (r"(?:the )?feast of (?:the )?epiphany|epiphany day|three kings'? day", _fixed(1, 6)),
     (r"cinco de mayo", _fixed(5, 5)),
-    (r"guy fawkes'?(?: day| night)?|bonfire night", _fixed(11, 5)),
+    (r"guy fawkes'? (?:day|night)|bonfire night", _fixed(11, 5)),
     (r"canada day", _fixed(7, 1)),
     (r"bastille day", _fixed(7, 14)),
     (r"australia day", _fixed(1, 26)),
@@ -202,7 +199,7 @@ HOLIDAYS: list[tuple[str, Spans]] = [
     (r"human rights day", _fixed(12, 10)),
     (r"inauguration day", _fixed(1, 20)),
     (r"pearl harbou?r(?: remembrance)? day", _fixed(12, 7)),
-    (r"(?:the )?assumption(?: day)?", _fixed(8, 15)),
+    (r"assumption day|(?:the )?feast of (?:the )?assumption", _fixed(8, 15)),
     # Western Easter and the days counted from it
     (r"easter(?: sunday| day)?|resurrection sunday", _easter(0)),
     (r"easter monday|easter mon", _easter(1)),
@@ -213,11 +210,11 @@ HOLIDAYS: list[tuple[str, Spans]] = [
     (r"palm sunday|branch sunday", _easter(-7)),
     (r"ash wednesday", _easter(-46)),
     (r"shrove tuesday|mardi gras|pancake (?:day|tuesday)", _easter(-47)),
-    (r"ascension(?: day| thursday)?", _easter(39)),
+    (r"ascension (?:day|thursday)|(?:the )?feast of (?:the )?ascension", _easter(39)),
     (r"pentecost(?: sunday)?|whit(?:e)? sunday|whitsun(?:day)?", _easter(49)),
     (r"whit monday|pentecost monday|monday of the holy spirit", _easter(50)),
     (r"trinity sunday", _easter(56)),
-    (r"corpus christi", _easter(60)),
+    (r"(?:the )?feast of corpus christi|corpus christi (?:day|thursday)", _easter(60)),
     (r"lent", _between(lambda y: easter(y) - timedelta(days=46),
                        lambda y: easter(y) - timedelta(days=1))),
     # Orthodox
@@ -228,17 +225,16 @@ HOLIDAYS: list[tuple[str, Spans]] = [
     (r"great lent|great fast", _between(lambda y: orthodox_easter(y) - timedelta(days=48),
                                         lambda y: orthodox_easter(y) - timedelta(days=9))),
     # United States: nth weekdays
-    (r"(?:martin luther king|mlk)(?: jr\.?)?'?s?{_DAY}|civil rights day".replace("{_DAY}", _DAY),
-     _nth(1, 0, 3)),
-    (r"presidents?'?{_DAY}|washington'?s birthday".replace("{_DAY}", _DAY), _nth(2, 0, 3)),
+    (r"(?:martin luther king|mlk)(?: jr\.?)?'?s? day|civil rights day", _nth(1, 0, 3)),
+    (r"presidents?'?s?'? day|washington'?s birthday", _nth(2, 0, 3)),
     (r"memorial day", _nth(5, 0, -1)),
     (r"labou?r day", _nth(9, 0, 1)),
     (r"columbus day|indigenous peoples'? day", _nth(10, 0, 2)),
     (r"thanks ?giving(?: day)?", _nth(11, 3, 4)),
     (r"black friday", _nth(11, 3, 4, 1)),
     (r"cyber monday", _nth(11, 3, 4, 4)),
-    (r"mother'?s'?{_DAY}".replace("{_DAY}", _DAY), _nth(5, 6, 2)),
-    (r"father'?s'?{_DAY}".replace("{_DAY}", _DAY), _nth(6, 6, 3)),
+    (r"mother'?s'? day", _nth(5, 6, 2)),
+    (r"father'?s'? day", _nth(6, 6, 3)),
     (r"election day", _nth(11, 0, 1, 1)),
     # Hebrew (the day itself, not the eve before it)
     (r"pesach|passover", _hebrew(0, days=8)),
@@ -268,8 +264,18 @@ HOLIDAYS: list[tuple[str, Spans]] = [
     (r"isra and mi'?raj|isra mi'?raj|isra'? wal mi'?raj", _islamic(7, 27)),
 ]
 
+# Names that are ordinary words, titles or places on their own ("St Patrick's" Cathedral, "the
+# Assumption", "his ascension"): a holiday only with a year attached ("Saint Patrick 2020").
+WITH_YEAR_ONLY: list[tuple[str, Spans]] = [
+    (rf"{_S}patrick'?s?'?|{_S}paddy'?s?'?", _fixed(3, 17)),
+    (r"(?:the )?epiphany", _fixed(1, 6)),
+    (r"(?:the )?assumption", _fixed(8, 15)),
+    (r"(?:the )?ascension", _easter(39)),
+]
+
 HOL = "(?:" + "|".join(p for p, _ in HOLIDAYS) + ")"
-_EACH = [(re.compile(p), fn) for p, fn in HOLIDAYS]
+HOL_WITH_YEAR = "(?:" + "|".join(p for p, _ in HOLIDAYS + WITH_YEAR_ONLY) + ")"
+_EACH = [(re.compile(p), fn) for p, fn in HOLIDAYS + WITH_YEAR_ONLY]
 
 
 @lru_cache(maxsize=256)
@@ -313,7 +319,7 @@ def _start(s: Span) -> date:
 # ---------------------------------------------------------------------------------------------
 
 
-@rule(r"(?:the )?(?P<h>" + HOL + r")(?:,? (?:of |in )?(?P<y>{Y4}|{YEAR}))",
+@rule(r"(?:the )?(?P<h>" + HOL_WITH_YEAR + r")(?:,? (?:of |in )?(?P<y>{Y4}|{YEAR}))",
       r"(?:the )?(?:(?P<rel>{THIS}|{LAST}|{NEXT}) )?(?P<h>" + HOL + r")")
 def _holiday(m: re.Match[str], ctx: Ctx) -> Span | None:
     name = m["h"]

@@ -148,7 +148,10 @@ def find(text: str, reference: date, *, prefer: str = "past",
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     chosen: list[tuple[int, int, DateSpan]] = []
     for s, e in candidates:
-        if any(s < ce and cs < e for cs, ce, _ in chosen) or not _plausible(text[s:e]):
+        while s < e and text[s].isspace():
+            s += 1
+        if any(s < ce and cs < e for cs, ce, _ in chosen) or not _plausible(text[s:e]) or \
+                _inside_a_name(text, s, e):
             continue
         try:
             span = resolve(text[s:e], reference, prefer=prefer, languages=languages)
@@ -392,6 +395,28 @@ def _plausible(expr: str) -> bool:
         if core.lower() in ("fall", "may", "sun", "sat", "wed"):
             return False
     return True
+
+
+_BARE_NAME = re.compile(g.pattern(r"(?:{MON}|{SEASON})"), re.IGNORECASE)
+_SEASON_WORD = re.compile(g.pattern(r"{SEASON}"), re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w'-]*)[ \t]+$")
+_WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][\w'-]*)")
+
+
+def _inside_a_name(text: str, s: int, e: int) -> bool:
+    """A lone capitalised month or season that is part of a proper name: "the Arab Spring",
+    "the Long March", "the Winter Olympics". The word before is capitalised in mid-sentence (or,
+    for a season, the word after is capitalised)."""
+    ws = e - len(_LEAD.sub("", text[s:e]))
+    core = text[ws:e]
+    if not core[:1].isupper() or not _BARE_NAME.fullmatch(core):
+        return False
+    before = _WORD_BEFORE.search(text, max(0, ws - 40), ws)
+    if ws == s and before and before.group(1)[:1].isupper() and \
+            not re.search(r"(?:^|[.!?:;\"\u201c(]\s*)$", text[max(0, s - 60):before.start(1)]):
+        return True
+    after = _WORD_AFTER.match(text, e)
+    return bool(_SEASON_WORD.fullmatch(core) and after and after.group(1)[:1].isupper())
 
 
 def _holiday_named(expr: str) -> bool:
