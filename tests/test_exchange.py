@@ -182,8 +182,6 @@ def test_export_every_format_with_every_filter_to_stdout_and_file(
         assert target.read_bytes() == out, args
 
 
-@pytest.mark.xfail(strict=True, reason="cli.export lacks show's --exact, --with-affiliates, "
-                   "--role and --limit, though its help says every filter of show applies")
 @pytest.mark.parametrize("args", [["--actor", "ISIS-K", "--exact"],
                                   ["--actor", "Daesh", "--with-affiliates"],
                                   ["--role", "agent"], ["--limit", "2"]])
