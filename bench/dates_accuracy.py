@@ -6,9 +6,11 @@
 
 Scoring (corpus README): expected.end is exclusive; a START/MID/END case is right when the answer
 lies inside `outer` and overlaps `expected`; every other case must match the interval exactly.
-Cases with notes.range_end_note (Recognizers-Text ranges) set end to the START of the last named
-unit ("from 2014 to 2018" -> [2014-01-01, 2018-01-01)): an answer ending on the last day of the
-day, month or year that begins at that end is the same reading and counts as right.
+Recognizers-Text ranges set end to the START of the last named unit ("from 2014 to 2018" ->
+[2014-01-01, 2018-01-01)): the corpus notes it on 120 cases, and the same holds for RT's other
+range, "on or before" and interval cases (see rt_end_is_last_unit_start). An answer ending on the
+last day of the day, week, month, quarter or year that begins at that end is the same reading and
+counts as right.
 The 149 direction=future cases (Duckling reads forward) are scored apart, with prefer="future".
 dateparser is scored as its single datetime lying inside the expected interval.
 """
@@ -78,18 +80,37 @@ def is_right(case: dict[str, Any], span: DateSpan | None) -> bool:
     # Recognizers-Text ranges (the corpus notes it): the end is the START of the last named unit,
     # so "from 2014 to 2018" expects [2014-01-01, 2018-01-01). Our inclusive answer (..2018-12-31)
     # is the same reading when it ends exactly at the end of a day, month or year beginning there.
-    if (case.get("notes") or {}).get("range_end_note") and start == e_start and e_end and \
+    if rt_end_is_last_unit_start(case) and start == e_start and e_end and \
             span.latest is not None:
         return span.latest in _unit_ends(e_end)
     return False
 
 
+def rt_end_is_last_unit_start(case: dict[str, Any]) -> bool:
+    """A Recognizers-Text interval whose `end` is RT's own range end: the START of the last unit
+    the text names or includes. The corpus notes it on 120 `explicit_range` cases; the same
+    convention holds, without the note, for RT's other ranges (a TIMEX range "(start,end,P..)":
+    "jan-feb 2017" ends 2017-02-01, "rest of the week" ends on the Sunday), its "on or before X" /
+    "as late as X" (end = the start of X) and its interval granularity ("year to date" ends on
+    the reference day): 32 cases outside `explicit_range` plus 3 quarter ranges."""
+    if (case.get("source") or {}).get("repo") != "microsoft/Recognizers-Text":
+        return False
+    return bool((case.get("notes") or {}).get("range_end_note")
+                or (case.get("timex") or "").startswith("(")
+                or case.get("mod") == "ON_OR_BEFORE" or case.get("granularity") == "interval")
+
+
 def _unit_ends(d: date) -> set[date]:
-    """Last days of the day, month and year that begin on d."""
+    """Last days of the day, week (d a Monday), month, quarter and year that begin on d."""
     ends = {d}
+    if d.weekday() == 0:
+        ends.add(d + timedelta(days=6))
     if d.day == 1:
         nxt = date(d.year + d.month // 12, d.month % 12 + 1, 1)
         ends.add(nxt - timedelta(days=1))
+        if d.month in (1, 4, 7, 10):
+            q = date(d.year + (d.month + 2) // 12, (d.month + 2) % 12 + 1, 1)
+            ends.add(q - timedelta(days=1))
         if d.month == 1:
             ends.add(date(d.year, 12, 31))
     return ends

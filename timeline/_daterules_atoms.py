@@ -78,6 +78,23 @@ def _month_day(m: re.Match[str], ctx: Ctx) -> Span | None:
     return pick_month_day(g.month_of(m["mon"]), d, ctx)
 
 
+_REL_MD = r"(?P<rel>this|last|next|this coming|this past|coming) "
+
+
+@rule(_REL_MD + MD1_T, _REL_MD + MD2_T, _REL_MD + r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})(?![\d/.])")
+def _rel_month_day(m: re.Match[str], ctx: Ctx) -> Span | None:
+    """'this 5/12' (the reference's year), 'next 6th of April' (the first after the reference),
+    'last March 3' (the latest before it)."""
+    if m.groupdict().get("a"):
+        mo, d = int(m["a"]), int(m["b"])
+    else:
+        mo, d = g.month_of(m["mon"]), g.words_to_int(m["day"]) or 0
+    r, k = ctx.ref, relword(m["rel"])
+    if k == 0:
+        return g.day(date(r.year, mo, d))
+    return pick_month_day(mo, d, Ctx(r + timedelta(days=k), k < 0, ctx.depth))
+
+
 @rule(r"(?:(?P<wd>{WD}){S})?(?P<a>\d{1,2}) ?(?P<sep>[-/.]) ?(?P<b>\d{1,2})(?![\d/])", scan=False)
 def _numeric_md(m: re.Match[str], ctx: Ctx) -> Span | None:
     a, b = int(m["a"]), int(m["b"])

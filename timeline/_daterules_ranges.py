@@ -32,8 +32,14 @@ def _days_of2(m: re.Match[str], ctx: Ctx) -> Span | None:
     return _day_range(m["d1"], m["d2"], ctx.sub(m["rest"]))
 
 
-@rule(r"(?:from |between )?{MON:mon}{S}(?:the )?(?P<d1>{DAY}) ?(?:to|till|until|through|thru|-|and)"
-      r" ?(?:the )?(?P<d2>{DAY})(?:{S}(?P<y>{YEAR}))?", atom=False)
+_SPLIT_NUMBER = re.compile(g.pattern(
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\|(?:{DAY})(?![a-z])"))
+WEEKDAY_ONLY = re.compile(g.pattern(r"(?:(?:{THIS}|{LAST}|{NEXT}) )?(?P<wd>{WD})"))
+
+
+@rule(r"(?:from |between )?{MON:mon}{S}(?:between |from )?(?:the )?(?P<d1>{DAY}) ?"
+      r"(?:to|till|until|through|thru|-|and) ?(?:the )?(?P<d2>{DAY})"
+      r"(?:{S}(?P<y>{YEAR}))?", atom=False)
 def _mon_days(m: re.Match[str], ctx: Ctx) -> Span | None:
     mo = g.month_of(m["mon"])
     if m["y"]:
@@ -66,25 +72,33 @@ def _to_date(m: re.Match[str], ctx: Ctx) -> Span | None:
     return Span(a.earliest, ctx.ref, "interval")
 
 
-@rule(r"(?:between|from) (?P<a>{ATOM:a}) (?:and|to|till|until|through|thru|-) (?P<b>{ATOM:b})",
+@rule(r"(?:between|from) (?P<a>{ATOM:a})(?: (?:and|to|till|until|through|thru) | ?[-~] ?)"
+      r"(?P<b>{ATOM:b})",
       r"(?P<a>{ATOM:a}) ?(?:to|till|until|through|thru|-|~) ?(?P<b>{ATOM:b})", atom=False)
 def _range(m: re.Match[str], ctx: Ctx) -> Span | None:
     """A range: a side without a year takes it from the other side (the end is the first such
-    date on or after the start; a start without a year is the latest one before the end)."""
+    date on or after the start; a start without a year is the latest one before the end). A side
+    that names no calendar date ("now", "today", "next Friday") is read against the reference."""
     ta, tb = m["a"], m["b"]
+    if _SPLIT_NUMBER.search(f"{ta}|{tb}"):
+        return None  # "the thirty-first day" is no range
     a_year, b_year = has_year(ta), has_year(tb)
+    if WEEKDAY_ONLY.fullmatch(ta) and CALENDAR_NAME.search(tb):
+        # "this Friday - Jun 15": a weekday naming the date that follows it is decoration
+        d = ctx.sub(f"{ta}, {tb}")
+        wd = WEEKDAY_ONLY.fullmatch(ta)
+        if d is not None and d.precision == "day" and d.earliest is not None and wd and \
+                d.earliest.weekday() == g.weekday_of(wd["wd"]):
+            return d
     a = ctx.sub(ta)
     if a is None or a.earliest is None or a.latest is None:
         return None
-    if a_year or not b_year:
+    if not b_year and not CALENDAR_NAME.search(tb):
+        b = ctx.sub(tb)
+    elif a_year or not b_year:
+        # two year-less sides: the start is read like any year-less date (the latest that has
+        # begun), the end is the first on or after it, so a range may hold the reference
         b = parse(tb, Ctx(a.earliest, False, ctx.depth + 1)) if not b_year else ctx.sub(tb)
-        if b is not None and b.latest is not None and not a_year and ctx.past and \
-                b.earliest is not None and b.earliest > ctx.ref and CALENDAR_NAME.search(ta):
-            # both sides year-less and the end still ahead: the whole range a year back
-            a = parse(ta, Ctx(g.add_months(ctx.ref, -12), True, ctx.depth + 1))
-            if a is None or a.earliest is None:
-                return None
-            b = parse(tb, Ctx(a.earliest, False, ctx.depth + 1))
     else:
         b = ctx.sub(tb)
         if b is not None and b.latest is not None:

@@ -131,17 +131,29 @@ def _first_n_of(m: re.Match[str], ctx: Ctx) -> Span | None:
     return Span(start, a.latest, "interval") if start >= a.earliest else None
 
 
-@rule(r"(?:(?:for|within|over|during|in|throughout) )?(?:the )?(?P<rel>{LAST}|{NEXT}) "
-      r"(?P<n>{NUM}) (?P<u>{UNIT})",
+@rule(r"(?:(?P<within>within )|(?:for|over|during|in|throughout) )?(?:the )?(?P<rel>{LAST}|{NEXT}) "
+      r"(?P<dur>{NUM} ?{UNIT}(?:(?:,? and |, ){NUM} ?{UNIT})*)",
       r"(?:(?:for|within|over|during|in|throughout) )?(?:the )?(?P<n>{NUM}) "
       r"(?P<rel>past|last|previous"
       r"|next|upcoming|coming|following) (?P<u>{UNIT})", atom=False)
 def _window(m: re.Match[str], ctx: Ctx) -> Span | None:
-    n = num(m["n"])
-    unit = g.unit_name(m["u"])
+    sign = relword(m["rel"])
+    if m.groupdict().get("dur"):
+        dur = parse_duration(m["dur"])
+        if not dur or any(k > 1000 for k, _ in dur):
+            return None
+        if sign > 0 and m["within"]:  # "within the next 3 years": from the reference on
+            return Span(ctx.ref, apply_duration(ctx.ref, dur, 1) - timedelta(days=1), "interval")
+        if len(dur) > 1:  # "the last 3 months and 2 weeks"
+            if sign < 0:
+                return Span(apply_duration(ctx.ref, dur, -1), ctx.ref - timedelta(days=1),
+                            "interval")
+            return Span(ctx.ref + timedelta(days=1), apply_duration(ctx.ref, dur, 1), "interval")
+        n, unit = dur[0]
+    else:
+        n, unit = num(m["n"]) or 0, g.unit_name(m["u"])
     if not n or n > 1000:
         return None
-    sign = relword(m["rel"])
     if unit in ("quarter", "decade", "century"):
         cur = g.unit_span(unit, ctx.ref)
         assert cur.earliest is not None and cur.latest is not None
@@ -193,11 +205,19 @@ def _weekday_in(m: re.Match[str], ctx: Ctx) -> Span | None:
     return g.day(first) if first == last else Span(first, last, "interval")
 
 
-@rule(r"(?:{THIS}|{LAST}|{NEXT}) (?P<wd>{WD}),? \(?(?P<a>{ATOM:a})\)?", atom=False)
+@rule(r"(?P<rel>{THIS}|{LAST}|{NEXT}) (?P<wd>{WD})(?:,? |-)\(?(?P<a>{ATOM:a})\)?", atom=False)
 def _rel_weekday_date(m: re.Match[str], ctx: Ctx) -> Span | None:
-    """'this Friday 5/12', 'next Friday (Jun 15)': the date wins over the weekday."""
-    a = ctx.sub(m["a"])
+    """'this Friday 5/12', 'next Friday (Jun 15)': the date wins over the weekday; after "this"
+    a year-less date is the reference's year's ('this 5/12')."""
+    this = m["rel"].lower() in ("this", "current", "the current", "present", "the present")
+    a = (ctx.sub(f"this {m['a']}") if this else None) or ctx.sub(m["a"])
     return a if a is not None and a.precision == "day" else None
+
+
+@rule(r"(?P<a>{ATOM:a})'s (?P<b>{ATOM:b})", atom=False)
+def _possessive(m: re.Match[str], ctx: Ctx) -> Span | None:
+    """"next year's first quarter", "last month's end": B of A."""
+    return ctx.sub(f"{m['b']} of {m['a']}")
 
 
 @rule(r"(?:on |the )*(?P<o>{ORD}) (?P<wd>{WD}) (?:of|in) (?:the )?(?P<a>{ATOM:a})", atom=False)

@@ -180,6 +180,7 @@ def normalize(text: str) -> str:
     s = text.replace("\u2019", "'").replace("\u2018", "'")
     s = _DASHES.sub("-", s).lower()
     s = re.sub(r"\s+", " ", s).strip(" \"'\u201c\u201d()[]")
+    s = re.sub(r"\bweek[- ]end\b", "weekend", s)
     s = s.lstrip("= ")  # "=2019" in a query means 2019
     s = re.sub(r"\s*[,;:!?.]+$", "", s)
     s = re.sub(r"^(?:on|at|during|of)\s+(?!or\b)", "", s)
