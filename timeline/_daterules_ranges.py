@@ -32,6 +32,9 @@ def _days_of2(m: re.Match[str], ctx: Ctx) -> Span | None:
     return _day_range(m["d1"], m["d2"], ctx.sub(m["rest"]))
 
 
+# words that place a date by the reference itself, whatever comes before them
+_DEICTIC = re.compile(r"\b(?:now|today|tonight|tomorrow|tmrw|yesterday|present|date|ago|next|last"
+                      r"|this|coming|past|previous)\b")
 _SPLIT_NUMBER = re.compile(g.pattern(
     r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\|(?:{DAY})(?![a-z])"))
 WEEKDAY_ONLY = re.compile(g.pattern(r"(?:(?:{THIS}|{LAST}|{NEXT}) )?(?P<wd>{WD})"))
@@ -78,7 +81,8 @@ def _to_date(m: re.Match[str], ctx: Ctx) -> Span | None:
 def _range(m: re.Match[str], ctx: Ctx) -> Span | None:
     """A range: a side without a year takes it from the other side (the end is the first such
     date on or after the start; a start without a year is the latest one before the end). A side
-    that names no calendar date ("now", "today", "next Friday") is read against the reference."""
+    that names no calendar date but the reference's ("now", "today", "next Friday") is read
+    against the reference."""
     ta, tb = m["a"], m["b"]
     if _SPLIT_NUMBER.search(f"{ta}|{tb}"):
         return None  # "the thirty-first day" is no range
@@ -93,7 +97,7 @@ def _range(m: re.Match[str], ctx: Ctx) -> Span | None:
     a = ctx.sub(ta)
     if a is None or a.earliest is None or a.latest is None:
         return None
-    if not b_year and not CALENDAR_NAME.search(tb):
+    if not b_year and not CALENDAR_NAME.search(tb) and _DEICTIC.search(tb):
         b = ctx.sub(tb)
     elif a_year or not b_year:
         # two year-less sides: the start is read like any year-less date (the latest that has
