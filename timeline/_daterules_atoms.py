@@ -230,6 +230,8 @@ def _rel_unit(m: re.Match[str], ctx: Ctx) -> Span | None:
         k = 0
         if u == "weekend" and rel == "in the":
             return None
+        if u == "weekend" and rel == "the" and ctx.past and ctx.ref.weekday() < 5:
+            k = -1  # news reading: "the weekend" is the one just past, like a bare weekday
     elif rel == "this past":
         k = -1 if u != "weekend" or ctx.ref.weekday() < 5 else 0
     else:
@@ -251,7 +253,12 @@ def _over_weekend(m: re.Match[str], ctx: Ctx) -> Span | None:
 
 @rule(r"(?:week-?end|weekend)")
 def _weekend(m: re.Match[str], ctx: Ctx) -> Span | None:
-    return g.weekend(ctx.ref)
+    """"The weekend": in news reading (past) the most recent one begun by the reference, like a
+    bare weekday; read forward, the coming one (or the one under way)."""
+    w = g.weekend(ctx.ref)
+    if ctx.past and w.earliest is not None and w.earliest > ctx.ref:
+        w = g.weekend(ctx.ref - timedelta(weeks=1))
+    return w
 
 
 @rule(r"(?:the )?(?P<u>week|weekend|month|year|quarter|decade) (?P<w>after|before) (?:the )?"

@@ -357,7 +357,11 @@ def label_of(s: Span) -> str:
     if p == "century":
         c = _ordinal(last.year // 100 + 1)
         return f"{part} {c} century" if part else f"{c} century"
-    return f"{_iso(e)} – {_iso(last)}"
+    if e.year == last.year and e.month == last.month:
+        return f"{e.day}–{last.day} {_MON[e.month]} {e.year}"
+    if e.year == last.year:
+        return f"{e.day} {_MON[e.month]} – {_fmt(last)}"
+    return f"{_fmt(e)} – {_fmt(last)}"
 
 
 # ---------------------------------------------------------------------------------------------
