@@ -295,9 +295,9 @@ def forged(rows: Rows, at: int, *, chained: bool) -> tuple[Any, ...]:
     payload = dumps(ev.build(event_fields(summary="forged")))
     fields = dict(position=at, record_id="00000000-0000-4000-8000-000000000000",
                   stream_id="ev-00000f0f0f", version=1, kind="event.recorded", schema_version=1,
-                  payload_text=payload, recorded_at=before[7], recorded_by="mallory",
+                  payload=payload, recorded_at=before[7], recorded_by="mallory",
                   prev_hash=before[10])
-    digest = chain_hash(**fields) if chained else "f" * 64
+    digest = chain_hash(fields) if chained else "f" * 64
     return (*fields.values(), digest)
 
 
@@ -374,10 +374,10 @@ def test_a_rewritten_chain_passes_verify_but_not_the_head_kept_elsewhere(db_path
         prev = rows[at - 2][10]
         for row in conn.execute("SELECT * FROM records WHERE position >= ? ORDER BY position",
                                 (at,)).fetchall():
-            digest = chain_hash(position=row[0], record_id=row[1], stream_id=row[2],
-                                version=row[3], kind=row[4], schema_version=row[5],
-                                payload_text=row[6], recorded_at=row[7], recorded_by=row[8],
-                                prev_hash=prev)
+            digest = chain_hash(dict(position=row[0], record_id=row[1], stream_id=row[2],
+                                     version=row[3], kind=row[4], schema_version=row[5],
+                                     payload=row[6], recorded_at=row[7], recorded_by=row[8],
+                                     prev_hash=prev))
             conn.execute("UPDATE records SET prev_hash = ?, hash = ? WHERE position = ?",
                          (prev, digest, row[0]))
             prev = digest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,39 +99,21 @@ class Record:
         }
 
 
-def chain_hash(
-    *,
-    position: int,
-    record_id: str,
-    stream_id: str,
-    version: int,
-    kind: str,
-    schema_version: int,
-    payload_text: str,
-    recorded_at: str,
-    recorded_by: str,
-    prev_hash: str,
-) -> str:
-    """SHA-256 over every column of the row and the previous row's hash.
+#: The columns a record's hash covers, in order: every column but the hash itself.
+HASHED_COLUMNS = (
+    "position", "record_id", "stream_id", "version", "kind", "schema_version", "payload",
+    "recorded_at", "recorded_by", "prev_hash",
+)
+
+
+def chain_hash(row: Mapping[str, Any]) -> str:
+    """SHA-256 over every column of a stored row (``payload`` as its stored JSON text) and the
+    previous row's hash.
 
     The position is inside the hash, so moving, inserting or deleting a record breaks the chain
     from that point on, as does editing any byte of a payload.
     """
-    content = orjson.dumps(
-        [
-            position,
-            record_id,
-            stream_id,
-            version,
-            kind,
-            schema_version,
-            payload_text,
-            recorded_at,
-            recorded_by,
-            prev_hash,
-        ]
-    )
-    return hashlib.sha256(content).hexdigest()
+    return hashlib.sha256(orjson.dumps([row[c] for c in HASHED_COLUMNS])).hexdigest()
 
 
 # Upcasters turn a payload written with an older schema version into today's shape when it is

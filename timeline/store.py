@@ -87,43 +87,23 @@ class Store:
             version = current + 1
             versions[new.stream_id] = version
             position += 1
-            schema_version = SCHEMA_VERSIONS.get(new.kind, 1)
-            payload_text = dumps(new.payload)
-            digest = chain_hash(
-                position=position,
-                record_id=new.record_id,
-                stream_id=new.stream_id,
-                version=version,
-                kind=new.kind,
-                schema_version=schema_version,
-                payload_text=payload_text,
-                recorded_at=now,
-                recorded_by=recorded_by,
-                prev_hash=prev_hash,
-            )
-            rows.append(
-                {
-                    "position": position,
-                    "record_id": new.record_id,
-                    "stream_id": new.stream_id,
-                    "version": version,
-                    "kind": new.kind,
-                    "schema_version": schema_version,
-                    "payload": payload_text,
-                    "recorded_at": now,
-                    "recorded_by": recorded_by,
-                    "prev_hash": prev_hash,
-                    "hash": digest,
-                }
-            )
+            row: dict[str, Any] = {
+                "position": position,
+                "record_id": new.record_id,
+                "stream_id": new.stream_id,
+                "version": version,
+                "kind": new.kind,
+                "schema_version": SCHEMA_VERSIONS.get(new.kind, 1),
+                "payload": dumps(new.payload),
+                "recorded_at": now,
+                "recorded_by": recorded_by,
+                "prev_hash": prev_hash,
+            }
+            row["hash"] = prev_hash = chain_hash(row)
+            rows.append(row)
             # The projector gets the payload exactly as a later read will decode it (canonical
             # key order), so incremental folds and rebuilds produce identical documents.
-            out.append(
-                Record(position, new.record_id, new.stream_id, version, new.kind,
-                       schema_version, loads(payload_text), now, recorded_by, prev_hash,
-                       digest)
-            )
-            prev_hash = digest
+            out.append(Record(**{**row, "payload": loads(row["payload"])}))
         conn.execute(records.insert(), rows)
         if self.projector is not None:
             self.projector(conn, out)
@@ -231,18 +211,7 @@ def verify_chain(rows: Iterable[Any]) -> tuple[int, str, int | None, str | None]
             )
         if row.prev_hash != prev:
             return count, prev, row.position, "its prev_hash does not match the previous record"
-        digest = chain_hash(
-            position=row.position,
-            record_id=row.record_id,
-            stream_id=row.stream_id,
-            version=row.version,
-            kind=row.kind,
-            schema_version=row.schema_version,
-            payload_text=row.payload,
-            recorded_at=row.recorded_at,
-            recorded_by=row.recorded_by,
-            prev_hash=row.prev_hash,
-        )
+        digest = chain_hash(row._mapping)
         if digest != row.hash:
             return count, prev, row.position, "its content does not match its hash"
         prev = digest
