@@ -367,3 +367,9 @@ def test_corpus_accuracy_floor() -> None:
     finally:
         sys.path.remove(str(bench))
     assert dates_accuracy.news_accuracy() >= 0.94
+
+
+@pytest.mark.parametrize("text", ["2024-02-30", "2024-13-01", "2023/02/29", "2024-00-10"])
+def test_a_numeric_date_that_is_no_calendar_day_is_an_error(text: str) -> None:
+    with pytest.raises(DateError, match="not a real date"):
+        resolve(text, JUN18)

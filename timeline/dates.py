@@ -87,6 +87,7 @@ def resolve(text: str, reference: date, *, prefer: str = "past",
         ref = reference.date() if isinstance(reference, datetime) else reference
         if not isinstance(ref, date):
             raise DateError(f"the reference must be a date, not {type(reference).__name__}")
+        _check_numeric_date(text)
         langs = tuple(languages) if languages else None
         result = _resolve_cached(text, ref, prefer, langs)
     except DateError:
@@ -96,6 +97,21 @@ def resolve(text: str, reference: date, *, prefer: str = "past",
     if result is None:
         raise DateError(f"no date found in {_quote(text)}")
     return result
+
+
+_NUMERIC_DATE = re.compile(r"\s*(\d{4})([-/.])(\d{1,2})\2(\d{1,2})\s*")
+
+
+def _check_numeric_date(text: str) -> None:
+    """A whole-text year-month-day that is no calendar day ("2024-02-30") is an error, not a
+    range of "2024-02" to "30" or anything else a looser rule could make of it."""
+    m = _NUMERIC_DATE.fullmatch(text)
+    if m is None:
+        return
+    try:
+        date(int(m[1]), int(m[3]), int(m[4]))
+    except ValueError:
+        raise DateError(f"not a real date: {_quote(text)}") from None
 
 
 def parse_day(text: str, reference: date | None = None) -> date:
