@@ -281,13 +281,9 @@ class Timeline:
             with self.engine.connect() as conn:
                 yield from projections.query(conn, **options)
             return
-        memory = projections.memory_engine()
-        try:
-            with memory.begin() as conn:
-                projections.fold_all(conn, self.store.read(until=until))
-                yield from projections.query(conn, **options)
-        finally:
-            memory.dispose()
+        with projections.scratch() as engine, engine.begin() as conn:
+            projections.fold_all(conn, self.store.read(until=until))
+            yield from projections.query(conn, **options)
 
     def history(self, event_id: str) -> list[dict[str, Any]]:
         """Every record of one event, oldest first."""
@@ -417,18 +413,15 @@ class Timeline:
         """Recompute the hash chain and the projections and compare them with what is stored."""
         self._open()
         with self.engine.connect() as conn:
-            rows = conn.execute(select(records).order_by(records.c.position))
+            rows = conn.execution_options(stream_results=True, yield_per=5000).execute(
+                select(records).order_by(records.c.position))
             count, head, bad, problem = verify_chain(rows)
-            stored = projections.snapshot(conn) if bad is None else []
-        projections_ok = bad is None
-        if bad is None:
-            memory = projections.memory_engine()
-            try:
-                with memory.begin() as mconn:
-                    projections.fold_all(mconn, self.store.read())
-                    projections_ok = projections.snapshot(mconn) == stored
-            finally:
-                memory.dispose()
+        if bad is not None:
+            return VerifyReport(count, head, bad, problem, False)
+        with projections.scratch() as engine, engine.begin() as fresh:
+            projections.fold_all(fresh, self.store.read())
+            with self.engine.connect() as conn:
+                projections_ok = projections.same(conn, fresh)
         return VerifyReport(count, head, bad, problem, projections_ok)
 
     def copy_to(self, target: str) -> tuple[int, str]:
@@ -452,7 +445,8 @@ class Timeline:
                                      "copy needs a database timeline has not used")
                 projections.clear(conn)
                 with self.engine.connect() as source:
-                    rows = source.execute(select(records).order_by(records.c.position))
+                    rows = source.execution_options(stream_results=True, yield_per=5000).execute(
+                        select(records).order_by(records.c.position))
                     chunk: list[dict[str, Any]] = []
                     for row in rows:
                         chunk.append(dict(row._mapping))
