@@ -177,10 +177,11 @@ class Timeline:
                     batch.append(
                         NewRecord(event_id, rk.EVENT_RECORDED, payload, 0, record_id=record_id)
                     )
-        if keys is not None:
+        if keys is not None:  # a key recorded before is the same item: skip it
             seen = self.store.record_ids_exist(new.record_id for new in batch)
             batch = [new for new in batch if new.record_id not in seen]
             batch = list({new.record_id: new for new in batch}.values())
+        batch = self.store.new_streams(batch, ev.new_event_id)
         self.store.append(batch, recorded_by=self.user)
         return [new.stream_id for new in batch]
 
@@ -214,11 +215,12 @@ class Timeline:
         if not changes:
             raise UsageError(f"nothing to amend: the changes leave event {event_id} as it is")
         payload = {"changes": changes, "reason": reason}
-        self.store.append(
+        [stored] = self.store.append(
             [NewRecord(event_id, rk.EVENT_AMENDED, payload, doc["version"])],
             recorded_by=self.user,
         )
-        return self.get(event_id)
+        # The event as this amendment left it (another writer may already have gone on).
+        return ev.amended(doc, stored.payload["changes"], stored.recorded_at)
 
     def retract(self, event_id: str, *, reason: str) -> dict[str, Any]:
         """Record that an event should no longer stand (it stays in history)."""
@@ -226,11 +228,11 @@ class Timeline:
         doc = self.get(event_id)
         if doc["status"] == "retracted":
             raise UsageError(f"event {event_id} is already retracted")
-        self.store.append(
+        [stored] = self.store.append(
             [NewRecord(event_id, rk.EVENT_RETRACTED, {"reason": reason}, doc["version"])],
             recorded_by=self.user,
         )
-        return self.get(event_id)
+        return ev.retracted(doc, stored.recorded_at)
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, event_id: str) -> dict[str, Any]:
@@ -349,17 +351,18 @@ class Timeline:
                              gazetteer=registry.gazetteer(self.engine))
         batch = [NewRecord(article.source_id, rk.SOURCE_ADDED, article.source(), 0,
                            record_id=ev.ids_for_key("source:" + article.sha256)[1])]
-        docs = []
         with self.engine.connect() as conn:
             for index, candidate in enumerate(candidates):
                 payload = ev.build(
                     dict(candidate, source=article.source()),
                     canonical=lambda n: projections.canonical_actor(conn, n),
                 )
-                event_id, record_id = ev.ids_for_key(f"{article.sha256}:{index}")
-                batch.append(NewRecord(event_id, rk.EVENT_RECORDED, payload, 0,
+                record_id = ev.ids_for_key(f"{article.sha256}:{index}")[1]
+                batch.append(NewRecord(ev.new_event_id(), rk.EVENT_RECORDED, payload, 0,
                                        record_id=record_id))
-                docs.append(ev.recorded(event_id, payload, ""))
+        # The source keeps its id (a second writer of the same article must collide on it).
+        batch = [batch[0], *self.store.new_streams(batch[1:], ev.new_event_id)]
+        docs = [ev.recorded(new.stream_id, new.payload, "") for new in batch[1:]]
         if dry_run:
             return IngestResult(article.source_id, article.source(), docs, recorded=False,
                                 duplicate=False)

@@ -5,6 +5,7 @@ The same fold serves the read tables, ``show --as-of`` and ``history``; see docs
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -68,10 +69,12 @@ def check_event_id(event_id: str) -> str:
     return event_id
 
 
+@functools.lru_cache(maxsize=65536)
 def fold_key(name: str) -> str:
     """The matching key of a name ("Türkiye" == "turkiye", "Daesh-K" == "DAESH K").
 
-    One rule for the whole project: the actor gazetteer's (imported on first use).
+    One rule for the whole project: the actor gazetteer's (imported on first use). Cached:
+    folds meet the same few thousand names over and over.
     """
     from timeline.actors import fold
 
@@ -124,7 +127,13 @@ def parse_source(value: str | Mapping[str, Any] | None) -> dict[str, Any] | None
     if value is None:
         return None
     if isinstance(value, Mapping):
-        source = {key: value.get(key) for key in SOURCE_FIELDS}
+        # Blank fields are unknown ones, as everywhere else (a CSV cell cannot tell them apart).
+        source = {}
+        for key in SOURCE_FIELDS:
+            field_value = value.get(key)
+            if isinstance(field_value, str):
+                field_value = " ".join(field_value.split()) or None
+            source[key] = field_value
     else:
         text = value.strip()
         if not text:

@@ -105,19 +105,26 @@ def import_stream(tl: Any, fmt: str, stream: TextIO, *, progress: Progress | Non
                 cache[name] = projections.canonical_actor(conn, name)
             return cache[name]
 
-        chunk: list[tuple[NewRecord, str]] = []
+        chunk: list[tuple[NewRecord, bool, str]] = []
 
         def flush() -> None:
             nonlocal added, skipped
-            # Earlier chunks are already in the log (same transaction): a row repeated anywhere
-            # in the file, or imported before, finds its event there.
-            existing = set(tl.store._versions(conn, {new.stream_id for new, _ in chunk}))
+            # Earlier chunks are already in the log, in this transaction. A row with an event
+            # id is present when that event is; a row without one when its content (its
+            # record id) is. A generated id taken by another event gets a fresh one.
+            streams = tl.store._versions(conn, {new.stream_id for new, given, _ in chunk if given})
+            seen = tl.store.record_ids_exist((new.record_id for new, _, _ in chunk), conn)
+            fresh = list({
+                new.record_id: (new, given, status) for new, given, status in chunk
+                if not (new.stream_id in streams if given else new.record_id in seen)
+            }.values())
+            skipped += len(chunk) - len(fresh)
+            generated = iter(tl.store.new_streams(
+                [new for new, given, _ in fresh if not given], ev.new_event_id, conn))
             batch: list[NewRecord] = []
-            for new, status in chunk:
-                if new.stream_id in existing:
-                    skipped += 1
-                    continue
-                existing.add(new.stream_id)
+            for new, given, status in fresh:
+                if not given:
+                    new = next(generated)
                 batch.append(new)
                 if status == "retracted":
                     batch.append(NewRecord(new.stream_id, rk.EVENT_RETRACTED,
@@ -137,7 +144,7 @@ def import_stream(tl: Any, fmt: str, stream: TextIO, *, progress: Progress | Non
             if progress is not None:
                 progress(done)
             chunk.append((NewRecord(new_id, rk.EVENT_RECORDED, payload, 0, record_id=record_id),
-                          status))
+                          event_id is not None, status))
             if len(chunk) >= CHUNK:
                 flush()
         flush()

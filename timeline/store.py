@@ -169,15 +169,49 @@ class Store:
         with self.engine.connect() as conn:
             return self._versions(conn, {stream_id}).get(stream_id, 0)
 
-    def record_ids_exist(self, record_ids: Iterable[str]) -> set[str]:
+    def record_ids_exist(self, record_ids: Iterable[str], conn: Connection | None = None
+                         ) -> set[str]:
+        if conn is None:
+            with self.engine.connect() as own:
+                return self.record_ids_exist(record_ids, own)
         ids = list(record_ids)
         found: set[str] = set()
-        with self.engine.connect() as conn:
-            for start in range(0, len(ids), _CHUNK):
-                chunk = ids[start : start + _CHUNK]
-                query = select(records.c.record_id).where(records.c.record_id.in_(chunk))
-                found.update(conn.execute(query).scalars())
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            query = select(records.c.record_id).where(records.c.record_id.in_(chunk))
+            found.update(conn.execute(query).scalars())
         return found
+
+    def new_streams(self, batch: Sequence[NewRecord], fresh_id: Callable[[], str],
+                    conn: Connection | None = None) -> list[NewRecord]:
+        """``batch`` with every new stream (expected version 0) given an id no other stream
+        has: short ids can collide by chance, and a collision must neither fail a whole batch
+        nor pass for a duplicate. Later records of a renamed stream in the batch follow it."""
+        if conn is None:
+            with self.engine.connect() as own:
+                return self.new_streams(batch, fresh_id, own)
+        wanted = {new.stream_id for new in batch if new.expected_version == 0}
+        taken = set(self._versions(conn, wanted))
+        claimed: set[str] = set()
+
+        def free(stream: str) -> bool:
+            if stream in claimed or stream in taken:
+                return False
+            return stream in wanted or not self._versions(conn, {stream})
+
+        renamed: dict[str, str] = {}
+        out = []
+        for new in batch:
+            stream = renamed.get(new.stream_id, new.stream_id)
+            if new.expected_version == 0:
+                while not free(stream):
+                    stream = fresh_id()
+                renamed[new.stream_id] = stream
+                claimed.add(stream)
+            out.append(new if stream == new.stream_id else
+                       NewRecord(stream, new.kind, new.payload, new.expected_version,
+                                 new.record_id))
+        return out
 
 
 def row_to_record(row: Any) -> Record:
