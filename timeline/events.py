@@ -256,6 +256,11 @@ def retracted(doc: Mapping[str, Any], at: str) -> dict[str, Any]:
 
 
 def sort_key(doc: Mapping[str, Any]) -> str:
-    """Chronological order by the earliest day; an open start ("on or before 18 June") sorts
-    at the day it is known by, its latest; an event with no date at all sorts last."""
-    return doc.get("earliest") or doc.get("latest") or "9999-12-31"
+    """Chronological order: by the earliest day, then the latest ("2024-01-21|2024-01-31").
+
+    An open start ("on or before 18 June") sorts at the day it is known by, its latest; an
+    open end after every closed one of the same start; no date at all last. With the record
+    order after it, one indexed column gives the whole order.
+    """
+    last = doc.get("latest") or "9999-12-31"
+    return f"{doc.get('earliest') or last}|{last}"

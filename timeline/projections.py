@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, delete, event, func, select, update
+from sqlalchemy import Engine, create_engine, delete, event, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import StaticPool
 
@@ -336,9 +336,7 @@ def query(
         if role is not None:
             sub = sub.where(event_actors.c.role == role)
         q = q.where(events.c.id.in_(sub))
-    q = q.order_by(
-        events.c.sort_key, func.coalesce(events.c.latest, "9999-12-31"), events.c.first_position
-    )
+    q = q.order_by(events.c.sort_key, events.c.first_position)
     if limit is not None:
         q = q.limit(limit)
     for row in conn.execution_options(stream_results=True, yield_per=1000).execute(q):

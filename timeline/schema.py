@@ -53,12 +53,13 @@ events = Table(
     Column("status", String(12), nullable=False),
     Column("earliest", String(10)),
     Column("latest", String(10)),
-    Column("sort_key", String(10), nullable=False),
+    Column("sort_key", String(24), nullable=False),
     Column("first_position", Position, nullable=False),
     Column("last_position", Position, nullable=False),
     Column("doc", Text, nullable=False),
 )
-Index("ix_events_order", events.c.sort_key, events.c.latest, events.c.first_position)
+# Chronological order is one index walk: sort_key is "earliest|latest" (see events.sort_key).
+Index("ix_events_order", events.c.sort_key, events.c.first_position)
 
 event_actors = Table(
     "event_actors",
