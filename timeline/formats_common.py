@@ -153,16 +153,51 @@ def cell(value: Any) -> str:
 
 def event_csv_cells(event: dict[str, Any]) -> dict[str, str]:
     """The documented CSV columns of one event, each as a cell string."""
-    source = event.get("source") or {}
-    out: dict[str, str] = {}
-    for col in CSV_COLUMNS:
-        if col == "actors":
-            out[col] = format_actors(event.get("actors"))
-        elif col in _SOURCE_COLUMNS:
-            out[col] = cell(source.get(_SOURCE_COLUMNS[col]))
-        else:
-            out[col] = cell(event.get(col))
-    return out
+    return {col: cell(value) for col, value in zip(CSV_COLUMNS, event_csv_row(event), strict=True)}
+
+
+_NO_SOURCE: dict[str, Any] = {}
+
+
+def _count(value: Any) -> Any:
+    """A numeric cell for :func:`event_csv_row`: a bool as ``true``/``false`` (as :func:`cell`)."""
+    return ("true" if value else "false") if value.__class__ is bool else value
+
+
+def event_csv_row(event: dict[str, Any]) -> list[Any]:
+    """The cells of one event in :data:`CSV_COLUMNS` order, for a :func:`csv.writer`: the values
+    themselves (None, numbers), which the writer turns into the very text :func:`cell` gives
+    (None -> empty, a number via str); a bool in a numeric column becomes ``true``/``false``."""
+    get = event.get
+    src = get("source") or _NO_SOURCE
+    actors = get("actors")
+    if actors:
+        items = []
+        for a in actors:
+            name = a["name"]
+            if "\\" in name or ";" in name:
+                name = format_actor_name(name)
+            items.append(f"{name} ({a['role']})")
+        actor_cell = "; ".join(items)
+    else:
+        actor_cell = ""
+    killed, injured, detained = get("killed"), get("injured"), get("detained")
+    ev_start, ev_end, conf = get("evidence_start"), get("evidence_end"), get("confidence")
+    if (
+        killed.__class__ is bool or injured.__class__ is bool or detained.__class__ is bool
+        or ev_start.__class__ is bool or ev_end.__class__ is bool or conf.__class__ is bool
+    ):
+        killed, injured, detained = _count(killed), _count(injured), _count(detained)
+        ev_start, ev_end, conf = _count(ev_start), _count(ev_end), _count(conf)
+    return [
+        get("id"), get("type"), get("subtype"), get("earliest"), get("latest"),
+        get("precision"), get("mod"), get("date_text"), get("reference"), get("edtf"),
+        get("summary"), actor_cell, get("location"), get("country"),
+        killed, injured, detained,
+        src.get("name"), src.get("url"), src.get("title"), src.get("published"),
+        src.get("sha256"),
+        get("evidence"), ev_start, ev_end, conf, get("method"), get("status"),
+    ]
 
 
 def source_from_cells(row: dict[str, str | None]) -> dict[str, str | None] | None:
