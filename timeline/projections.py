@@ -8,13 +8,14 @@ known at a moment), so the three can never disagree on what a record means.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Engine, create_engine, delete, event, select, update
+from sqlalchemy import Engine, Index, create_engine, delete, event, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import StaticPool
 
@@ -31,6 +32,7 @@ from timeline.schema import (
     projection_state,
     sources,
 )
+from timeline.store import LogReader
 
 CHECKPOINT = "main"
 
@@ -39,32 +41,100 @@ def apply(conn: Connection, batch: Sequence[Record]) -> None:
     """Fold ``batch`` (in log order) into the read tables and move the checkpoint."""
     if not batch:
         return
-    new_events: list[dict[str, Any]] = []
-    new_actors: list[dict[str, Any]] = []
+    _fold(conn, [(r.position, r.stream_id, r.kind, r.payload, r.recorded_at) for r in batch])
+    set_checkpoint(conn, batch[-1].position)
+
+
+class _Folded(NamedTuple):
+    """What a handler reads of a record."""
+
+    position: int
+    stream_id: str
+    kind: str
+    payload: Any
+    recorded_at: str
+
+
+def _fold(conn: Connection, batch: Sequence[tuple[int, str, str, Any, str]]) -> None:
+    """Fold (position, stream_id, kind, payload, recorded_at) tuples, in log order.
+
+    Runs of event.recorded, nearly the whole of a log, become plain row tuples inserted with
+    the driver's executemany; any other kind goes through its handler.
+    """
+    new_events: list[tuple[Any, ...]] = []
+    new_actors: list[tuple[Any, ...]] = []
+    recorded = rk.EVENT_RECORDED
+    dumps = orjson.dumps
+    fold_key = ev.fold_key
 
     def flush() -> None:
         # A second event.recorded for an id already folded cannot come from the store (stream
         # versions are unique), only from a log changed outside timeline: the first one wins,
         # the fold goes on, and `verify` reports the broken chain.
         if new_events:
-            conn.execute(_insert_new(conn, events), new_events)
+            _insert_new_rows(conn, events, new_events)
             new_events.clear()
         if new_actors:
-            conn.execute(_insert_new(conn, event_actors), new_actors)
+            _insert_new_rows(conn, event_actors, new_actors)
             new_actors.clear()
 
-    for record in batch:
-        if record.kind == rk.EVENT_RECORDED:
-            doc = ev.recorded(record.stream_id, record.payload, record.recorded_at)
-            new_events.append(_event_row(doc, record.position, record.position))
-            new_actors.extend(_actor_rows(doc))
+    for item in batch:
+        position, stream_id, kind, payload, at = item
+        if kind == recorded:
+            doc = _recorded(stream_id, payload, at)
+            # The columns of `events`, in table order (see _event_row).
+            new_events.append((
+                doc["id"], doc["type"], doc["status"], doc["earliest"], doc["latest"],
+                ev.sort_key(doc), position, position, dumps(doc).decode(),
+            ))
+            event_id = doc["id"]
+            for seq, actor in enumerate(doc["actors"] or ()):
+                name = actor["name"]
+                new_actors.append((event_id, seq, name, fold_key(name), actor["role"]))
             continue
         flush()
-        handler = _HANDLERS.get(record.kind)
+        handler = _HANDLERS.get(kind)
         if handler is not None:
-            handler(conn, record)
+            handler(conn, _Folded(*item))
     flush()
-    set_checkpoint(conn, batch[-1].position)
+
+
+def _recorded(event_id: str, payload: Mapping[str, Any], at: str) -> dict[str, Any]:
+    """``events.recorded`` with the date label cached (it re-parses the date fields)."""
+    doc: dict[str, Any] = dict.fromkeys(ev.DOC_FIELDS)
+    doc.update({key: payload.get(key) for key in ev.PAYLOAD_FIELDS})
+    doc.update(id=event_id, status="active", version=1, recorded_at=at, updated_at=at)
+    doc["label"] = _date_label(doc)
+    return doc
+
+
+def _date_label(doc: Mapping[str, Any]) -> str:
+    """``events.date_label``, which reads the date fields only, cached on their values."""
+    key = tuple(doc.get(field) for field in ev.DATE_FIELDS)
+    try:
+        return _label_of(key)
+    except TypeError:  # an unhashable value: a malformed payload, labelled uncached
+        return ev.date_label(doc)
+
+
+@functools.lru_cache(maxsize=65536)
+def _label_of(key: tuple[Any, ...]) -> str:
+    return ev.date_label(dict(zip(ev.DATE_FIELDS, key, strict=True)))
+
+
+def _insert_new_rows(conn: Connection, table: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Insert tuples (in the table's column order), skipping rows whose primary key is already
+    there; the driver's executemany on SQLite and PostgreSQL."""
+    names = [column.name for column in table.columns]
+    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(conn.dialect.paramstyle)
+    if mark is None or conn.dialect.name not in ("sqlite", "postgresql"):
+        conn.execute(_insert_new(conn, table),
+                     [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    marks = ", ".join([mark] * len(names))
+    conn.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks}) "
+        "ON CONFLICT DO NOTHING", rows)
 
 
 def _insert_new(conn: Connection, table: Any) -> Any:
@@ -224,17 +294,49 @@ def clear(conn: Connection) -> None:
 
 
 def fold_all(conn: Connection, stream: Iterable[Record], chunk: int = 5000) -> int:
-    """Fold a stream of records in chunks; returns how many were folded."""
-    batch: list[Record] = []
+    """Fold a stream of records in chunks; returns how many were folded.
+
+    A ``Store.read`` answer is read through its lean path (tuples, no ``Record`` objects).
+    Folding a long log into empty read tables (rebuild, verify's scratch, a catch-up after a
+    migration) drops the two secondary indexes of events and event_actors first and builds
+    them once at the end, in the same transaction.
+    """
+    rows: Iterator[tuple[int, str, str, Any, str]]
+    if isinstance(stream, LogReader):
+        rows = stream.fold_rows()
+    else:
+        rows = ((r.position, r.stream_id, r.kind, r.payload, r.recorded_at) for r in stream)
     count = 0
-    for record in stream:
-        batch.append(record)
-        if len(batch) >= chunk:
-            apply(conn, batch)
-            count += len(batch)
-            batch = []
-    apply(conn, batch)
-    return count + len(batch)
+    dropped: list[Index] = []
+    while True:
+        batch = list(itertools.islice(rows, chunk))
+        if not batch:
+            break
+        if count == 0 and len(batch) == chunk and _empty(conn):
+            dropped = _drop_indexes(conn)
+        _fold(conn, batch)
+        set_checkpoint(conn, batch[-1][0])
+        count += len(batch)
+    for index in dropped:
+        index.create(conn)
+    return count
+
+
+#: Secondary indexes a long fold into empty tables builds at the end rather than row by row.
+_BULK_INDEXES = (events, event_actors)
+
+
+def _empty(conn: Connection) -> bool:
+    return all(conn.execute(select(table).limit(1)).first() is None for table in _BULK_INDEXES)
+
+
+def _drop_indexes(conn: Connection) -> list[Index]:
+    dropped = []
+    for table in _BULK_INDEXES:
+        for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
+            index.drop(conn)
+            dropped.append(index)
+    return dropped
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ from timeline import db as tldb
 from timeline.errors import ConcurrencyError, StoreError
 from timeline.records import (
     GENESIS_HASH,
+    HASHED_COLUMNS,
     SCHEMA_VERSIONS,
     NewRecord,
     Record,
@@ -75,7 +76,7 @@ class Store:
         position, prev_hash, last_at = tuple(head) if head else (0, GENESIS_HASH, "")
         versions = self._versions(conn, {r.stream_id for r in batch})
         now = max(utc_now(), last_at)
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
         out: list[Record] = []
         for new in batch:
             current = versions.get(new.stream_id, 0)
@@ -87,24 +88,17 @@ class Store:
             version = current + 1
             versions[new.stream_id] = version
             position += 1
-            row: dict[str, Any] = {
-                "position": position,
-                "record_id": new.record_id,
-                "stream_id": new.stream_id,
-                "version": version,
-                "kind": new.kind,
-                "schema_version": SCHEMA_VERSIONS.get(new.kind, 1),
-                "payload": dumps(new.payload),
-                "recorded_at": now,
-                "recorded_by": recorded_by,
-                "prev_hash": prev_hash,
-            }
-            row["hash"] = prev_hash = chain_hash(row)
-            rows.append(row)
+            payload = dumps(new.payload)
+            # The values in HASHED_COLUMNS order, as _insert_many takes them (the hash last).
+            values = (position, new.record_id, new.stream_id, version, new.kind,
+                      SCHEMA_VERSIONS.get(new.kind, 1), payload, now, recorded_by, prev_hash)
+            digest = chain_hash(dict(zip(HASHED_COLUMNS, values, strict=True)))
+            rows.append((*values, digest))
             # The projector gets the payload exactly as a later read will decode it (canonical
             # key order), so incremental folds and rebuilds produce identical documents.
-            out.append(Record(**{**row, "payload": loads(row["payload"])}))
-        conn.execute(records.insert(), rows)
+            out.append(Record(*values[:6], loads(payload), *values[7:], digest))
+            prev_hash = digest
+        _insert_many(conn, rows)
         if self.projector is not None:
             self.projector(conn, out)
         return out
@@ -131,30 +125,13 @@ class Store:
         until: str | None = None,
         stream_id: str | None = None,
         conn: Connection | None = None,
-    ) -> Iterator[Record]:
+    ) -> LogReader:
         """Records after ``since_position`` in log order, streamed in pages.
 
-        ``until`` (an ISO UTC timestamp) keeps only records recorded at or before it.
+        ``until`` (an ISO UTC timestamp) keeps only records recorded at or before it. The
+        answer is an iterator of records; folds read it through ``LogReader.fold_rows``.
         """
-        page = 5000
-        position = since_position
-        while True:
-            query = select(records).where(records.c.position > position)
-            if until is not None:
-                query = query.where(records.c.recorded_at <= until)
-            if stream_id is not None:
-                query = query.where(records.c.stream_id == stream_id)
-            query = query.order_by(records.c.position).limit(page)
-            if conn is None:
-                with self.engine.connect() as c:
-                    rows = c.execute(query).all()
-            else:
-                rows = conn.execute(query).all()
-            for row in rows:
-                yield row_to_record(row)
-            if len(rows) < page:
-                return
-            position = rows[-1].position
+        return LogReader(self.engine, since_position, until, stream_id, conn)
 
     def head(self) -> tuple[int, str]:
         with self.engine.connect() as conn:
@@ -212,6 +189,94 @@ class Store:
                        NewRecord(stream, new.kind, new.payload, new.expected_version,
                                  new.record_id))
         return out
+
+
+class LogReader(Iterator[Record]):
+    """The records ``Store.read`` selected, as an iterator of ``Record``.
+
+    Without a connection each page is read on a connection of its own, so a slow consumer
+    holds no read transaction. ``fold_rows`` is the lean path projections take: plain tuples
+    of only the columns a fold needs, every page on one connection.
+    """
+
+    PAGE = 5000
+
+    def __init__(self, engine: Engine, since_position: int, until: str | None,
+                 stream_id: str | None, conn: Connection | None) -> None:
+        self.engine = engine
+        self.since_position = since_position
+        self.until = until
+        self.stream_id = stream_id
+        self.conn = conn
+        self._records: Iterator[Record] | None = None
+
+    def __iter__(self) -> LogReader:
+        return self
+
+    def __next__(self) -> Record:
+        if self._records is None:
+            self._records = self._read_records()
+        return next(self._records)
+
+    def _query(self, columns: Sequence[Any], position: int) -> Any:
+        query = select(*columns).where(records.c.position > position)
+        if self.until is not None:
+            query = query.where(records.c.recorded_at <= self.until)
+        if self.stream_id is not None:
+            query = query.where(records.c.stream_id == self.stream_id)
+        return query.order_by(records.c.position).limit(self.PAGE)
+
+    def _read_records(self) -> Iterator[Record]:
+        position = self.since_position
+        while True:
+            query = self._query([records], position)
+            if self.conn is None:
+                with self.engine.connect() as c:
+                    rows = c.execute(query).all()
+            else:
+                rows = self.conn.execute(query).all()
+            for row in rows:
+                yield row_to_record(row)
+            if len(rows) < self.PAGE:
+                return
+            position = rows[-1].position
+
+    def fold_rows(self) -> Iterator[tuple[int, str, str, Any, str]]:
+        """(position, stream_id, kind, payload, recorded_at) of each record, payload decoded
+        and upcast as ``Record.payload`` is."""
+        if self.conn is None:
+            with self.engine.connect() as own:
+                yield from self._fold_rows(own)
+        else:
+            yield from self._fold_rows(self.conn)
+
+    def _fold_rows(self, conn: Connection) -> Iterator[tuple[int, str, str, Any, str]]:
+        c = records.c
+        columns = (c.position, c.stream_id, c.kind, c.schema_version, c.payload, c.recorded_at)
+        position = self.since_position
+        current = SCHEMA_VERSIONS
+        while True:
+            rows = conn.execute(self._query(columns, position)).all()
+            for pos, stream, kind, schema_version, payload, at in rows:
+                decoded = loads(payload)
+                if schema_version != current.get(kind, schema_version):
+                    decoded = upcast(kind, schema_version, decoded)
+                yield pos, stream, kind, decoded, at
+            if len(rows) < self.PAGE:
+                return
+            position = rows[-1][0]
+
+
+def _insert_many(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """INSERT rows (tuples of the HASHED_COLUMNS and the hash) into records with the driver's
+    executemany: no per-row parameter processing on the way."""
+    names = (*HASHED_COLUMNS, "hash")
+    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(conn.dialect.paramstyle)
+    if mark is None or conn.dialect.name not in ("sqlite", "postgresql"):
+        conn.execute(records.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    marks = ", ".join([mark] * len(names))
+    conn.exec_driver_sql(f"INSERT INTO records ({', '.join(names)}) VALUES ({marks})", rows)
 
 
 def row_to_record(row: Any) -> Record:
