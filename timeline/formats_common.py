@@ -91,6 +91,8 @@ def format_actors(actors: list[dict[str, Any]] | None) -> str:
 
 def _split_actor_cell(cell: str) -> list[str]:
     """Split on unescaped ``;`` and undo the two escapes."""
+    if "\\" not in cell:
+        return cell.split(";")  # nothing escaped: the common case
     parts: list[str] = []
     buf: list[str] = []
     i = 0

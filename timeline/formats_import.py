@@ -21,6 +21,7 @@ import orjson
 
 from timeline.errors import UsageError
 from timeline.formats_common import (
+    _SOURCE_COLUMNS,
     CSV_COLUMNS,
     EVENT_KEYS,
     EVENT_TYPES,
@@ -30,7 +31,6 @@ from timeline.formats_common import (
     SOURCE_KEYS,
     STATUSES,
     parse_actors,
-    source_from_cells,
 )
 
 READ_FORMATS: frozenset[str] = frozenset({"csv", "jsonl", "json"})
@@ -77,6 +77,13 @@ def _read_csv(stream: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
     dup = next((n for n in names if names.count(n) > 1), None)
     if dup is not None:
         raise UsageError(f"row 1: column {dup!r} appears twice")
+    # where each column goes, worked out once: plain keys, the actor cell, the source object
+    plain = [(i, n) for i, n in enumerate(names) if n != "actors" and not n.startswith("source")]
+    actors_at = names.index("actors") if "actors" in names else None
+    source_at = {n: i for i, n in enumerate(names) if n.startswith("source")}
+    source_cols = [(source_at.get(col), key) for col, key in _SOURCE_COLUMNS.items()]
+    has_source = bool(source_at)
+    width = len(names)
     row_no = 1
     while True:
         try:
@@ -88,26 +95,18 @@ def _read_csv(stream: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
         row_no += 1
         if not any(c.strip() for c in cells):
             continue  # a blank line
-        if len(cells) != len(names):
+        if len(cells) != width:
             raise UsageError(
-                f"row {row_no}: has {len(cells)} cells but the header has {len(names)} columns"
+                f"row {row_no}: has {len(cells)} cells but the header has {width} columns"
             )
-        yield (
-            row_no,
-            validate(_event_from_cells(dict(zip(names, cells, strict=True)), row_no), row_no),
-        )
-
-
-def _event_from_cells(row: dict[str, str], row_no: int) -> dict[str, Any]:
-    """CSV cells -> an event dict (still strings where a type is expected; validate converts)."""
-    event: dict[str, Any] = dict.fromkeys(EVENT_KEYS)
-    for col, value in row.items():
-        if col == "actors" or col.startswith("source"):
-            continue
-        event[col] = value if value != "" else None
-    event["actors"] = parse_actors(row["actors"], row_no) if "actors" in row else []
-    event["source"] = source_from_cells({k: v for k, v in row.items() if k.startswith("source")})
-    return event
+        event: dict[str, Any] = dict.fromkeys(EVENT_KEYS)
+        for i, col in plain:
+            event[col] = cells[i] or None
+        event["actors"] = parse_actors(cells[actors_at], row_no) if actors_at is not None else []
+        if has_source:
+            src = {key: (cells[i] or None) if i is not None else None for i, key in source_cols}
+            event["source"] = None if all(v is None for v in src.values()) else src
+        yield row_no, validate(event, row_no)
 
 
 def _read_jsonl(stream: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -1,9 +1,11 @@
 """``timeline import``: validate a whole file first, then append every row in one transaction.
 
-Files are read twice, streaming both times: the first pass validates every row (a file with one
-bad row records nothing and names the row), the second appends in chunks inside a single write
-transaction, so memory stays flat however large the file is. Rows that were imported before
-(same event id, or the same content for rows without an id) are skipped.
+Two passes, streaming both times: the first reads, validates and builds every row once (a file
+with one bad row records nothing and names the row), spooling each built payload as one JSON
+line to a temporary file; the second reads the spool back and appends in chunks inside a single
+write transaction, so memory stays flat however large the file is (and the input is read only
+once: a pipe needs no copy). Rows that were imported before (same event id, or the same content
+for rows without an id) are skipped.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any, TextIO
+
+import orjson
 
 from timeline import db as tldb
 from timeline import events as ev
@@ -88,13 +92,36 @@ def validate_all(fmt: str, stream: TextIO, progress: Progress | None = None) -> 
     return count
 
 
+def spool_all(fmt: str, stream: TextIO, spool: IO[bytes], progress: Progress | None = None) -> int:
+    """Validate and build every row of ``stream``, writing ``[payload, event id, status]`` of
+    each as one JSON line to ``spool``; return how many rows. Raises naming the first bad row."""
+    count = 0
+    write = spool.write
+    for row_no, event in rows(fmt, stream):
+        item = payload_of(row_no, event)
+        try:
+            write(orjson.dumps(item) + b"\n")
+        except orjson.JSONEncodeError as exc:
+            problem = "the text is not valid UTF-8" if "UTF-8" in str(exc) else str(exc)
+            raise UsageError(f"row {row_no}: {problem}") from None
+        count += 1
+        if progress is not None:
+            progress(count)
+    return count
+
+
 def import_stream(tl: Any, fmt: str, stream: TextIO, *, progress: Progress | None = None,
                   validated: Progress | None = None) -> ImportResult:
     """Validate then append every row of ``stream`` (see the module docstring)."""
-    stream = seekable(stream)
-    start = stream.tell()
-    total = validate_all(fmt, stream, validated)
-    stream.seek(start)
+    with tempfile.TemporaryFile() as spool:
+        total = spool_all(fmt, stream, spool, validated)
+        spool.seek(0)
+        return _append_spooled(tl, spool, total, progress)
+
+
+def _append_spooled(tl: Any, spool: IO[bytes], total: int,
+                    progress: Progress | None) -> ImportResult:
+    """The second pass: append the rows spooled by :func:`spool_all` in one transaction."""
     tl._open()
     added = skipped = done = 0
     with tldb.writer(tl.engine.connect()) as conn, conn.begin():
@@ -134,9 +161,11 @@ def import_stream(tl: Any, fmt: str, stream: TextIO, *, progress: Progress | Non
                 tl.store.append_in(conn, batch, recorded_by=tl.user)
             chunk.clear()
 
-        for row_no, event in rows(fmt, stream):
-            payload, event_id, status = payload_of(row_no, event)
-            payload["actors"] = [dict(a, name=canonical(a["name"])) for a in payload["actors"]]
+        loads = orjson.loads
+        for line in spool:
+            payload, event_id, status = loads(line)
+            for actor in payload["actors"]:  # fresh from the spool: renamed in place
+                actor["name"] = canonical(actor["name"])
             key = "import:" + (event_id or hashlib.sha256(rk.dumps(payload).encode()).hexdigest())
             new_id, record_id = ev.ids_for_key(key)
             new_id = event_id or new_id
