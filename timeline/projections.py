@@ -12,6 +12,7 @@ import functools
 import itertools
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from typing import Any, NamedTuple
 
 import orjson
@@ -109,17 +110,37 @@ def _recorded(event_id: str, payload: Mapping[str, Any], at: str) -> dict[str, A
 
 
 def _date_label(doc: Mapping[str, Any]) -> str:
-    """``events.date_label``, which reads the date fields only, cached on their values."""
-    key = tuple(doc.get(field) for field in ev.DATE_FIELDS)
+    """``events.date_label``, cached.
+
+    The label is ``label_of`` the span (earliest, latest, precision, mod); the other date
+    fields only decide whether ``DateSpan.from_dict`` fails (and the fallback label is used):
+    the reference by whether it is an ISO day, the EDTF by whether it is empty (then it is
+    derived from the span). So those six values are the key; a miss labels the real doc.
+    """
+    get = doc.get
     try:
-        return _label_of(key)
+        key = (get("earliest"), get("latest"), get("precision"), get("mod"),
+               _iso_day(get("reference")), not get("edtf"))
+        label = _LABELS.get(key)
     except TypeError:  # an unhashable value: a malformed payload, labelled uncached
         return ev.date_label(doc)
+    if label is None:
+        if len(_LABELS) >= 65536:
+            _LABELS.clear()
+        label = _LABELS[key] = ev.date_label(doc)
+    return label
+
+
+_LABELS: dict[tuple[Any, ...], str] = {}
 
 
 @functools.lru_cache(maxsize=65536)
-def _label_of(key: tuple[Any, ...]) -> str:
-    return ev.date_label(dict(zip(ev.DATE_FIELDS, key, strict=True)))
+def _iso_day(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _insert_new_rows(conn: Connection, table: Any, rows: list[tuple[Any, ...]]) -> None:
