@@ -11,7 +11,6 @@ for rows without an id) are skipped.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,21 +36,6 @@ class ImportResult:
     rows: int
     added: int
     skipped: int
-
-
-def seekable(stream: TextIO) -> TextIO:
-    """The stream itself if it can be read twice, else a spooled copy of it."""
-    try:
-        if stream.seekable():
-            return stream
-    except (AttributeError, ValueError, OSError):
-        pass
-    copy: IO[str] = tempfile.SpooledTemporaryFile(  # type: ignore[assignment]
-        max_size=8 << 20, mode="w+", encoding="utf-8", newline=""
-    )
-    shutil.copyfileobj(stream, copy)
-    copy.seek(0)
-    return copy  # type: ignore[return-value]
 
 
 def rows(fmt: str, stream: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -80,16 +64,6 @@ def payload_of(row_no: int, event: dict[str, Any]) -> tuple[dict[str, Any], str 
     except TimelineError as exc:
         raise UsageError(f"row {row_no}: {exc}") from None
     return payload, event.get("id"), event.get("status") or "active"
-
-
-def validate_all(fmt: str, stream: TextIO, progress: Progress | None = None) -> int:
-    count = 0
-    for row_no, event in rows(fmt, stream):
-        payload_of(row_no, event)
-        count += 1
-        if progress is not None:
-            progress(count)
-    return count
 
 
 def spool_all(fmt: str, stream: TextIO, spool: IO[bytes], progress: Progress | None = None) -> int:
