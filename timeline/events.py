@@ -239,6 +239,39 @@ def amended(doc: Mapping[str, Any], changes: Mapping[str, Any], at: str) -> dict
 
 
 def date_label(doc: Mapping[str, Any]) -> str:
+    """The event's date as what it is ("late Jan 2024"), never a false exact day; cached.
+
+    The label is the span's (earliest, latest, precision, mod); the other date fields only
+    decide whether reading the span fails and the plain fallback is used: the reference by
+    whether it is an ISO day, the EDTF by whether it is empty. So those six values are the key.
+    """
+    get = doc.get
+    try:
+        key = (get("earliest"), get("latest"), get("precision"), get("mod"),
+               _iso_day(get("reference")), not get("edtf"))
+        label = _LABELS.get(key)
+    except TypeError:  # an unhashable value: a malformed payload, labelled uncached
+        return _label_now(doc)
+    if label is None:
+        if len(_LABELS) >= 65536:
+            _LABELS.clear()
+        label = _LABELS[key] = _label_now(doc)
+    return label
+
+
+_LABELS: dict[tuple[Any, ...], str] = {}
+
+
+@functools.lru_cache(maxsize=65536)
+def _iso_day(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _label_now(doc: Mapping[str, Any]) -> str:
     """The event's date as what it is ("late Jan 2024"), never a false exact day."""
     from timeline.dates import DateSpan
     from timeline.errors import TimelineError

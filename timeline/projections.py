@@ -8,11 +8,9 @@ known at a moment), so the three can never disagree on what a record means.
 from __future__ import annotations
 
 import contextlib
-import functools
 import itertools
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import orjson
@@ -82,7 +80,7 @@ def _fold(conn: Connection, batch: Sequence[tuple[int, str, str, Any, str]]) -> 
     for item in batch:
         position, stream_id, kind, payload, at = item
         if kind == recorded:
-            doc = _recorded(stream_id, payload, at)
+            doc = ev.recorded(stream_id, payload, at)
             # The columns of `events`, in table order (see _event_row).
             new_events.append((
                 doc["id"], doc["type"], doc["status"], doc["earliest"], doc["latest"],
@@ -98,49 +96,6 @@ def _fold(conn: Connection, batch: Sequence[tuple[int, str, str, Any, str]]) -> 
         if handler is not None:
             handler(conn, _Folded(*item))
     flush()
-
-
-def _recorded(event_id: str, payload: Mapping[str, Any], at: str) -> dict[str, Any]:
-    """``events.recorded`` with the date label cached (it re-parses the date fields)."""
-    doc: dict[str, Any] = dict.fromkeys(ev.DOC_FIELDS)
-    doc.update({key: payload.get(key) for key in ev.PAYLOAD_FIELDS})
-    doc.update(id=event_id, status="active", version=1, recorded_at=at, updated_at=at)
-    doc["label"] = _date_label(doc)
-    return doc
-
-
-def _date_label(doc: Mapping[str, Any]) -> str:
-    """``events.date_label``, cached.
-
-    The label is ``label_of`` the span (earliest, latest, precision, mod); the other date
-    fields only decide whether ``DateSpan.from_dict`` fails (and the fallback label is used):
-    the reference by whether it is an ISO day, the EDTF by whether it is empty (then it is
-    derived from the span). So those six values are the key; a miss labels the real doc.
-    """
-    get = doc.get
-    try:
-        key = (get("earliest"), get("latest"), get("precision"), get("mod"),
-               _iso_day(get("reference")), not get("edtf"))
-        label = _LABELS.get(key)
-    except TypeError:  # an unhashable value: a malformed payload, labelled uncached
-        return ev.date_label(doc)
-    if label is None:
-        if len(_LABELS) >= 65536:
-            _LABELS.clear()
-        label = _LABELS[key] = ev.date_label(doc)
-    return label
-
-
-_LABELS: dict[tuple[Any, ...], str] = {}
-
-
-@functools.lru_cache(maxsize=65536)
-def _iso_day(value: Any) -> bool:
-    try:
-        date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def _insert_new_rows(conn: Connection, table: Any, rows: list[tuple[Any, ...]]) -> None:
