@@ -156,11 +156,6 @@ def pattern(template: str) -> str:
     return re.sub(r"\{([A-Z][A-Z0-9_]*)(?::(\w+))?\}", sub, template)
 
 
-def strip_groups(regex: str) -> str:
-    """The same regex with named groups made non-capturing (to embed it twice in one pattern)."""
-    return re.sub(r"\(\?P<\w+>", "(?:", regex)
-
-
 def month_of(word: str) -> int:
     w = word.lower().rstrip(".")
     return MONTHS[w] if w in MONTHS else MONTHS[w[:3]]

@@ -149,16 +149,6 @@ def pick_unit(unit: str, ctx: Ctx, count: int, first_of: Callable[[int], Span]) 
     return s
 
 
-def span_day(s: Span | None) -> date | None:
-    return s.earliest if s is not None and s.precision == "day" else None
-
-
-def hull(a: Span, b: Span, precision: str = "interval") -> Span | None:
-    if a.earliest is None or b.latest is None or b.latest < a.earliest:
-        return None
-    return Span(a.earliest, b.latest, precision)
-
-
 def relword(word: str) -> int:
     """this -> 0, last/past/previous -> -1, next/coming/following -> +1."""
     w = word.lower().replace("the ", "").replace("this ", "").strip()

@@ -513,9 +513,6 @@ class Gazetteer:
             i = end
         return mentions
 
-    def to_dicts(self) -> list[dict[str, Any]]:
-        return [a.to_dict() for a in self._actors.values()]
-
 
 def _unpack(record: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
     if not isinstance(record, Mapping):

@@ -82,13 +82,6 @@ def format_actor_name(name: str) -> str:
     return name.replace("\\", "\\\\").replace(";", "\\;")
 
 
-def format_actors(actors: list[dict[str, Any]] | None) -> str:
-    """``[{name, role}, ...]`` -> ``"name (role); name (role)"`` (empty string for none)."""
-    if not actors:
-        return ""
-    return "; ".join(f"{format_actor_name(a['name'])} ({a['role']})" for a in actors)
-
-
 def _split_actor_cell(cell: str) -> list[str]:
     """Split on unescaped ``;`` and undo the two escapes."""
     if "\\" not in cell:
@@ -202,9 +195,3 @@ def event_csv_row(event: dict[str, Any]) -> list[Any]:
     ]
 
 
-def source_from_cells(row: dict[str, str | None]) -> dict[str, str | None] | None:
-    """The source object from the ``source*`` cells; None when every one is empty."""
-    src = {key: row.get(col) or None for col, key in _SOURCE_COLUMNS.items()}
-    if all(v is None for v in src.values()):
-        return None
-    return src

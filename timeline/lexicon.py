@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from timeline.actors import PhraseMatcher, Token, fold, load_json, tokenize
+from timeline.actors import PhraseMatcher, fold, load_json, tokenize
 
 __all__ = [
     "Casualties",
@@ -290,5 +289,3 @@ def _looks_like_year_or_day(text: str, m: re.Match[str]) -> bool:
     )
 
 
-def tokens_between(tokens: Sequence[Token], start: int, end: int) -> list[Token]:
-    return [t for t in tokens if t.start >= start and t.end <= end]

@@ -142,10 +142,6 @@ class Store:
             ).first()
         return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
-    def stream_version(self, stream_id: str) -> int:
-        with self.engine.connect() as conn:
-            return self._versions(conn, {stream_id}).get(stream_id, 0)
-
     def record_ids_exist(self, record_ids: Iterable[str], conn: Connection | None = None
                          ) -> set[str]:
         if conn is None:
