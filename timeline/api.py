@@ -284,7 +284,7 @@ class Timeline:
                 yield from projections.query(conn, **options)
             return
         with projections.scratch() as engine, engine.begin() as conn:
-            projections.fold_all(conn, self.store.read(until=until))
+            projections.fold_all(conn, self.store.read(until=until), copy_log=True)
             yield from projections.query(conn, **options)
 
     def history(self, event_id: str) -> list[dict[str, Any]]:
@@ -413,18 +413,24 @@ class Timeline:
             return projections.fold_all(conn, self.store.read(conn=conn))
 
     def verify(self) -> VerifyReport:
-        """Recompute the hash chain and the projections and compare them with what is stored."""
+        """Recompute the hash chain and the projections and compare them with what is stored.
+
+        Everything is read in one read transaction (a repeatable-read one on PostgreSQL): a
+        write committed meanwhile is not seen half, so it cannot pass for a difference.
+        """
         self._open()
         with self.engine.connect() as conn:
-            rows = conn.execution_options(stream_results=True, yield_per=5000).execute(
-                select(records).order_by(records.c.position))
-            count, head, bad, problem = verify_chain(rows)
-        if bad is not None:
-            return VerifyReport(count, head, bad, problem, False)
-        with projections.scratch() as engine, engine.begin() as fresh:
-            projections.fold_all(fresh, self.store.read())
-            with self.engine.connect() as conn:
-                projections_ok = projections.same(conn, fresh)
+            if conn.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                rows = conn.execution_options(stream_results=True, yield_per=5000).execute(
+                    select(records).order_by(records.c.position))
+                count, head, bad, problem = verify_chain(rows)
+                if bad is not None:
+                    return VerifyReport(count, head, bad, problem, False)
+                with projections.scratch() as engine, engine.begin() as fresh:
+                    projections.fold_all(fresh, self.store.read(conn=conn), copy_log=True)
+                    projections_ok = projections.same(conn, fresh)
         return VerifyReport(count, head, bad, problem, projections_ok)
 
     def copy_to(self, target: str) -> tuple[int, str]:

@@ -14,7 +14,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Engine, Index, create_engine, delete, event, select, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import StaticPool
 
@@ -29,6 +42,7 @@ from timeline.schema import (
     events,
     metadata,
     projection_state,
+    records,
     sources,
 )
 from timeline.store import LogReader
@@ -63,7 +77,7 @@ def _fold(conn: Connection, batch: Sequence[tuple[int, str, str, Any, str]]) -> 
     new_events: list[tuple[Any, ...]] = []
     new_actors: list[tuple[Any, ...]] = []
     recorded = rk.EVENT_RECORDED
-    dumps = orjson.dumps
+    sort_key = ev.sort_key
     fold_key = ev.fold_key
 
     def flush() -> None:
@@ -80,16 +94,15 @@ def _fold(conn: Connection, batch: Sequence[tuple[int, str, str, Any, str]]) -> 
     for item in batch:
         position, stream_id, kind, payload, at = item
         if kind == recorded:
-            doc = ev.recorded(stream_id, payload, at)
-            # The columns of `events`, in table order (see _event_row).
+            # The columns of `events`, in table order; no document: an event as recorded has
+            # its record's payload for one (see _doc), so the log is not written twice.
             new_events.append((
-                doc["id"], doc["type"], doc["status"], doc["earliest"], doc["latest"],
-                ev.sort_key(doc), position, position, dumps(doc).decode(),
+                stream_id, payload.get("type"), "active", payload.get("earliest"),
+                payload.get("latest"), sort_key(payload), position, position, None,
             ))
-            event_id = doc["id"]
-            for seq, actor in enumerate(doc["actors"] or ()):
+            for seq, actor in enumerate(payload.get("actors") or ()):
                 name = actor["name"]
-                new_actors.append((event_id, seq, name, fold_key(name), actor["role"]))
+                new_actors.append((stream_id, seq, name, fold_key(name), actor["role"]))
             continue
         flush()
         handler = _HANDLERS.get(kind)
@@ -136,7 +149,8 @@ def _event_row(doc: dict[str, Any], first: int, last: int) -> dict[str, Any]:
         "sort_key": ev.sort_key(doc),
         "first_position": first,
         "last_position": last,
-        "doc": orjson.dumps(doc).decode(),  # field order kept: DOC_FIELDS
+        # Stored once the event has changed since it was recorded; field order: DOC_FIELDS.
+        "doc": orjson.dumps(doc).decode(),
     }
 
 
@@ -153,13 +167,34 @@ def _actor_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _documents() -> Any:
+    """SELECT of what an event's document is made of: the stored document of an event that
+    changed since it was recorded, else its recording record (see _doc)."""
+    r = records.c
+    return select(
+        events.c.id, events.c.doc, r.kind, r.schema_version, r.payload, r.recorded_at,
+    ).join_from(events, records, r.position == events.c.first_position)
+
+
+def _doc(row: Any) -> dict[str, Any]:
+    """The document of a row of ``_documents()``."""
+    event_id, doc, kind, schema_version, payload, at = row[:6]
+    if doc is not None:
+        return loads(doc)  # type: ignore[no-any-return]
+    decoded = loads(payload)
+    if schema_version != rk.SCHEMA_VERSIONS.get(kind, schema_version):
+        decoded = rk.upcast(kind, schema_version, decoded)
+    return ev.recorded(event_id, decoded, at)
+
+
 def _change_event(conn: Connection, record: Record) -> None:
     row = conn.execute(
-        select(events.c.doc, events.c.first_position).where(events.c.id == record.stream_id)
+        _documents().add_columns(events.c.first_position)
+        .where(events.c.id == record.stream_id)
     ).first()
     if row is None:  # a record about an event this projection never saw: nothing to change
         return
-    doc = loads(row.doc)
+    doc = _doc(row)
     if record.kind == rk.EVENT_AMENDED:
         new = ev.amended(doc, record.payload.get("changes", {}), record.recorded_at)
     else:
@@ -269,17 +304,22 @@ def clear(conn: Connection) -> None:
         conn.execute(delete(table))
 
 
-def fold_all(conn: Connection, stream: Iterable[Record], chunk: int = 5000) -> int:
+def fold_all(conn: Connection, stream: Iterable[Record], chunk: int = 5000, *,
+             copy_log: bool = False) -> int:
     """Fold a stream of records in chunks; returns how many were folded.
 
     A ``Store.read`` answer is read through its lean path (tuples, no ``Record`` objects).
     Folding a long log into empty read tables (rebuild, verify's scratch, a catch-up after a
     migration) drops the two secondary indexes of events and event_actors first and builds
-    them once at the end, in the same transaction.
+    them once at the end, in the same transaction. ``copy_log`` (a scratch database, which
+    has no log of its own) also copies the records the read tables point at.
     """
     rows: Iterator[tuple[int, str, str, Any, str]]
     if isinstance(stream, LogReader):
-        rows = stream.fold_rows()
+        raw = stream.raw_rows()
+        rows = _decoded(raw, conn if copy_log else None)
+    elif copy_log:
+        raise TypeError("copy_log needs a Store.read answer")
     else:
         rows = ((r.position, r.stream_id, r.kind, r.payload, r.recorded_at) for r in stream)
     count = 0
@@ -296,6 +336,28 @@ def fold_all(conn: Connection, stream: Iterable[Record], chunk: int = 5000) -> i
     for index in dropped:
         index.create(conn)
     return count
+
+
+def _decoded(
+    raw: Iterator[tuple[int, str, str, int, str, str]], copy_to: Connection | None
+) -> Iterator[tuple[int, str, str, Any, str]]:
+    """Fold tuples of raw log rows (payloads decoded and upcast); with ``copy_to``, the raw
+    rows are also written to that connection's copy of the log, a page at a time."""
+    current = rk.SCHEMA_VERSIONS
+    upcast = rk.upcast
+    while True:
+        page = list(itertools.islice(raw, 5000))
+        if not page:
+            return
+        if copy_to is not None:
+            copy_to.exec_driver_sql(
+                "INSERT INTO records (position, stream_id, kind, schema_version, payload, "
+                "recorded_at) VALUES (?, ?, ?, ?, ?, ?)", page)
+        for position, stream_id, kind, schema_version, payload, at in page:
+            decoded = loads(payload)
+            if schema_version != current.get(kind, schema_version):
+                decoded = upcast(kind, schema_version, decoded)
+            yield position, stream_id, kind, decoded, at
 
 
 #: Secondary indexes a long fold into empty tables builds at the end rather than row by row.
@@ -315,9 +377,22 @@ def _drop_indexes(conn: Connection) -> list[Index]:
     return dropped
 
 
+#: A scratch database's copy of the log: the columns an event's document is read from.
+_LOG_COPY = Table(
+    "records", MetaData(),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("stream_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("recorded_at", Text, nullable=False),
+)
+
+
 @contextlib.contextmanager
 def scratch() -> Iterator[Engine]:
-    """A private SQLite file holding only the read tables, removed afterwards.
+    """A private SQLite file holding the read tables and a copy of the log they point at,
+    removed afterwards; fill it with ``fold_all(conn, store.read(...), copy_log=True)``.
 
     ``show --as-of`` and ``verify`` fold the log into it: on disk rather than in memory, so a
     log of millions of records needs no more memory than a small one.
@@ -327,6 +402,7 @@ def scratch() -> Iterator[Engine]:
         event.listen(engine, "connect", _fast_scratch)
         try:
             metadata.create_all(engine, tables=list(PROJECTION_TABLES))
+            _LOG_COPY.create(engine)
             yield engine
         finally:
             engine.dispose()
@@ -396,7 +472,7 @@ def query(
     limit: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Event documents in chronological order, filtered; streamed row by row."""
-    q = select(events.c.doc)
+    q = _documents()
     if not include_retracted:
         q = q.where(events.c.status == "active")
     if types:
@@ -418,12 +494,12 @@ def query(
     if limit is not None:
         q = q.limit(limit)
     for row in conn.execution_options(stream_results=True, yield_per=1000).execute(q):
-        yield loads(row.doc)
+        yield _doc(row)
 
 
 def get(conn: Connection, event_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(events.c.doc).where(events.c.id == event_id)).first()
-    return loads(row.doc) if row else None
+    row = conn.execute(_documents().where(events.c.id == event_id)).first()
+    return _doc(row) if row else None
 
 
 def same(a: Connection, b: Connection) -> bool:

@@ -56,7 +56,9 @@ events = Table(
     Column("sort_key", String(24), nullable=False),
     Column("first_position", Position, nullable=False),
     Column("last_position", Position, nullable=False),
-    Column("doc", Text, nullable=False),
+    # The document of an event that changed since it was recorded (amended, retracted); NULL
+    # while it is as recorded, when its recording record's payload is the document.
+    Column("doc", Text),
 )
 # Chronological order is one index walk: sort_key is "earliest|latest" (see events.sort_key).
 Index("ix_events_order", events.c.sort_key, events.c.first_position)

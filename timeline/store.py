@@ -247,17 +247,30 @@ class LogReader(Iterator[Record]):
             yield from self._fold_rows(self.conn)
 
     def _fold_rows(self, conn: Connection) -> Iterator[tuple[int, str, str, Any, str]]:
+        current = SCHEMA_VERSIONS
+        for pos, stream, kind, schema_version, payload, at in self._raw_rows(conn):
+            decoded = loads(payload)
+            if schema_version != current.get(kind, schema_version):
+                decoded = upcast(kind, schema_version, decoded)
+            yield pos, stream, kind, decoded, at
+
+    def raw_rows(self) -> Iterator[tuple[int, str, str, int, str, str]]:
+        """(position, stream_id, kind, schema_version, payload as stored, recorded_at) of each
+        record: what a private copy of the log needs to answer the read tables' joins."""
+        if self.conn is None:
+            with self.engine.connect() as own:
+                yield from self._raw_rows(own)
+        else:
+            yield from self._raw_rows(self.conn)
+
+    def _raw_rows(self, conn: Connection) -> Iterator[tuple[int, str, str, int, str, str]]:
         c = records.c
         columns = (c.position, c.stream_id, c.kind, c.schema_version, c.payload, c.recorded_at)
         position = self.since_position
-        current = SCHEMA_VERSIONS
         while True:
             rows = conn.execute(self._query(columns, position)).all()
-            for pos, stream, kind, schema_version, payload, at in rows:
-                decoded = loads(payload)
-                if schema_version != current.get(kind, schema_version):
-                    decoded = upcast(kind, schema_version, decoded)
-                yield pos, stream, kind, decoded, at
+            for row in rows:
+                yield tuple(row)  # type: ignore[misc]
             if len(rows) < self.PAGE:
                 return
             position = rows[-1][0]
