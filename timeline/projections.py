@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import orjson
@@ -68,11 +68,14 @@ class _Folded(NamedTuple):
     recorded_at: str
 
 
-def _fold(conn: Connection, batch: Sequence[tuple[int, str, str, Any, str]]) -> None:
-    """Fold (position, stream_id, kind, payload, recorded_at) tuples, in log order.
+def _fold(conn: Connection, batch: Iterable[tuple[int, str, str, Any, str]],
+          flush_every: int = 5000) -> tuple[int, int]:
+    """Fold (position, stream_id, kind, payload, recorded_at) tuples, in log order; returns
+    how many were folded and the last position.
 
     Runs of event.recorded, nearly the whole of a log, become plain row tuples inserted with
-    the driver's executemany; any other kind goes through its handler.
+    the driver's executemany every ``flush_every`` events; any other kind goes through its
+    handler. Each payload is dropped as soon as it is folded: a long fold holds row tuples only.
     """
     new_events: list[tuple[Any, ...]] = []
     new_actors: list[tuple[Any, ...]] = []
@@ -91,8 +94,10 @@ def _fold(conn: Connection, batch: Sequence[tuple[int, str, str, Any, str]]) -> 
             _insert_new_rows(conn, event_actors, new_actors)
             new_actors.clear()
 
+    count = position = 0
     for item in batch:
         position, stream_id, kind, payload, at = item
+        count += 1
         if kind == recorded:
             # The columns of `events`, in table order; no document: an event as recorded has
             # its record's payload for one (see _doc), so the log is not written twice.
@@ -103,12 +108,15 @@ def _fold(conn: Connection, batch: Sequence[tuple[int, str, str, Any, str]]) -> 
             for seq, actor in enumerate(payload.get("actors") or ()):
                 name = actor["name"]
                 new_actors.append((stream_id, seq, name, fold_key(name), actor["role"]))
+            if len(new_events) >= flush_every:
+                flush()
             continue
         flush()
         handler = _HANDLERS.get(kind)
         if handler is not None:
             handler(conn, _Folded(*item))
     flush()
+    return count, position
 
 
 def _insert_new_rows(conn: Connection, table: Any, rows: list[tuple[Any, ...]]) -> None:
@@ -266,7 +274,7 @@ def _actor_affiliated(conn: Connection, record: Record) -> None:
     )
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[[Connection, Any], None]] = {
     rk.EVENT_AMENDED: _change_event,
     rk.EVENT_RETRACTED: _change_event,
     rk.SOURCE_ADDED: _source_added,
@@ -322,17 +330,14 @@ def fold_all(conn: Connection, stream: Iterable[Record], chunk: int = 5000, *,
         raise TypeError("copy_log needs a Store.read answer")
     else:
         rows = ((r.position, r.stream_id, r.kind, r.payload, r.recorded_at) for r in stream)
-    count = 0
+    first = list(itertools.islice(rows, chunk))
+    if not first:
+        return 0
     dropped: list[Index] = []
-    while True:
-        batch = list(itertools.islice(rows, chunk))
-        if not batch:
-            break
-        if count == 0 and len(batch) == chunk and _empty(conn):
-            dropped = _drop_indexes(conn)
-        _fold(conn, batch)
-        set_checkpoint(conn, batch[-1][0])
-        count += len(batch)
+    if len(first) == chunk and _empty(conn):
+        dropped = _drop_indexes(conn)
+    count, last = _fold(conn, itertools.chain(first, rows), chunk)
+    set_checkpoint(conn, last)
     for index in dropped:
         index.create(conn)
     return count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,7 +113,12 @@ def chain_hash(row: Mapping[str, Any]) -> str:
     The position is inside the hash, so moving, inserting or deleting a record breaks the chain
     from that point on, as does editing any byte of a payload.
     """
-    return hashlib.sha256(orjson.dumps([row[c] for c in HASHED_COLUMNS])).hexdigest()
+    return chain_hash_values([row[c] for c in HASHED_COLUMNS])
+
+
+def chain_hash_values(values: Sequence[Any]) -> str:
+    """``chain_hash`` of the row's values in HASHED_COLUMNS order."""
+    return hashlib.sha256(orjson.dumps(list(values))).hexdigest()
 
 
 # Upcasters turn a payload written with an older schema version into today's shape when it is
