@@ -4,10 +4,13 @@
     python tests/helpers/workers.py appends DB GO N K TAG  # N appends of K events, after GO
     python tests/helpers/workers.py amend-cli DB GO ARGS...   # `timeline ARGS`, read, wait, write
     python tests/helpers/workers.py amends DB GO ID N TAG     # N amends of one event, no retries
+    python tests/helpers/workers.py import-cli DB FILE   # `timeline import FILE`, to be killed
 
 Progress goes to stdout one line at a time (flushed), so the test can time its kill or release a
 barrier: "ready" once the process is about to write (batch: to begin the transaction), "read V"
-once an amend has read version V.
+once an amend has read version V. import-cli says "writing" as it appends its first chunk inside its
+write transaction, "appended K" after each chunk of K records, and "committed" once the
+transaction has committed; then the CLI prints its own "imported ..." line.
 """
 
 from __future__ import annotations
@@ -109,6 +112,35 @@ def amend_cli(db: str, go: str, args: list[str]) -> None:
     cli.main()
 
 
+def import_cli(db: str, path: str) -> None:
+    """The real ``timeline import``, saying when its write transaction is under way and done."""
+    from timeline import cli, importing
+    from timeline.store import Store
+
+    append_in = Store.append_in
+    import_stream = importing.import_stream
+    writing = False
+
+    def appending(self: Store, conn: Any, batch: Any, **kwargs: Any) -> Any:
+        nonlocal writing
+        if not writing:
+            writing = True
+            say("writing")
+        stored = append_in(self, conn, batch, **kwargs)
+        say(f"appended {len(batch)}")
+        return stored
+
+    def importing_stream(*args: Any, **kwargs: Any) -> Any:
+        result = import_stream(*args, **kwargs)  # returns once its transaction has committed
+        say("committed")
+        return result
+
+    Store.append_in = appending  # type: ignore[method-assign]
+    importing.import_stream = importing_stream
+    sys.argv = ["timeline", "import", path, "--db", db]
+    cli.main()
+
+
 def amends(db: str, go: str, event_id: str, rounds: int, tag: int) -> None:
     """``rounds`` amends, each with its own killed count: ``ok VERSION KILLED`` or ``conflict``."""
     with Timeline(db, user=f"amender-{tag}") as tl:
@@ -133,6 +165,8 @@ def main(argv: list[str]) -> None:
         appends(db, rest[0], int(rest[1]), int(rest[2]), rest[3])
     elif mode == "amend-cli":
         amend_cli(db, rest[0], rest[1:])
+    elif mode == "import-cli":
+        import_cli(db, rest[0])
     elif mode == "amends":
         amends(db, rest[0], rest[1], int(rest[2]), int(rest[3]))
     else:
