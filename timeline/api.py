@@ -13,6 +13,7 @@ Everything the CLI does goes through this class, so the same job can be done fro
 from __future__ import annotations
 
 import getpass
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -423,9 +424,9 @@ class Timeline:
             if conn.dialect.name == "postgresql":
                 conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
-                rows = conn.execution_options(stream_results=True, yield_per=5000).execute(
-                    select(records).order_by(records.c.position))
-                count, head, bad, problem = verify_chain(rows)
+                pages = conn.execution_options(stream_results=True, yield_per=5000).execute(
+                    select(records).order_by(records.c.position)).partitions()
+                count, head, bad, problem = verify_chain(itertools.chain.from_iterable(pages))
                 if bad is not None:
                     return VerifyReport(count, head, bad, problem, False)
                 with projections.scratch() as engine, engine.begin() as fresh:

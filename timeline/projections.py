@@ -529,14 +529,19 @@ def get(conn: Connection, event_id: str) -> dict[str, Any] | None:
 
 
 def same(a: Connection, b: Connection) -> bool:
-    """Whether two sets of read tables hold the same rows, compared in key order, streamed."""
+    """Whether two sets of read tables hold the same rows, compared in key order, streamed a
+    page of rows at a time."""
     for table in PROJECTION_TABLES:
         order = list(table.primary_key.columns)
-        left = a.execution_options(stream_results=True, yield_per=2000).execute(
-            select(table).order_by(*order))
-        right = b.execution_options(stream_results=True, yield_per=2000).execute(
-            select(table).order_by(*order))
+        left = a.execution_options(stream_results=True, yield_per=PAGE).execute(
+            select(table).order_by(*order)).partitions()
+        right = b.execution_options(stream_results=True, yield_per=PAGE).execute(
+            select(table).order_by(*order)).partitions()
         for x, y in itertools.zip_longest(left, right):
-            if x is None or y is None or tuple(x) != tuple(y):
+            if x is None or y is None or list(map(tuple, x)) != list(map(tuple, y)):
                 return False
     return True
+
+
+#: Rows a streamed comparison holds at a time.
+PAGE = 5000
