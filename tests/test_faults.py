@@ -538,17 +538,35 @@ def test_a_rewritten_chain_passes_verify_but_not_the_head_kept_elsewhere(db_path
 def test_edited_read_tables_are_reported_and_rebuild_repairs_them(db_path: Path) -> None:
     with Timeline(str(db_path)) as tl:
         tl.add_many([event_fields(summary=f"event {i}", killed=i) for i in range(1, 11)])
-    with closing(raw(db_path)) as conn:
-        conn.execute("UPDATE events SET doc = json_set(doc, '$.killed', 0) "
-                     "WHERE json_extract(doc, '$.killed') = 7")
-        conn.execute("DELETE FROM event_actors WHERE seq = 0 AND rowid = "
-                     "(SELECT min(rowid) FROM event_actors)")
-    result = runner.invoke(app, ["verify", "--db", str(db_path)])
-    assert result.exit_code == 1
-    assert result.stderr == ("Error: the read tables differ from the log; "
-                             "run `timeline rebuild`\n")
-    assert runner.invoke(app, ["rebuild", "--db", str(db_path)]).exit_code == 0
-    verify_ok(db_path)
+    edits = (
+        # An event as recorded given a document of its own that says otherwise.
+        "UPDATE events SET doc = json_set((SELECT payload FROM records r WHERE r.position = "
+        "first_position), '$.killed', 0) WHERE first_position = (SELECT min(first_position) "
+        "FROM events)",
+        "UPDATE events SET type = 'other' WHERE id = (SELECT max(id) FROM events)",
+        "DELETE FROM event_actors WHERE seq = 0 AND event_id = "
+        "(SELECT min(event_id) FROM event_actors)",
+    )
+    good = shown(db_path)
+    for edit in edits:
+        with closing(raw(db_path)) as conn:
+            conn.execute(edit)
+        assert shown(db_path) != good, edit
+        result = runner.invoke(app, ["verify", "--db", str(db_path)])
+        assert result.exit_code == 1, edit
+        assert result.stderr == ("Error: the read tables differ from the log; "
+                                 "run `timeline rebuild`\n")
+        assert runner.invoke(app, ["rebuild", "--db", str(db_path)]).exit_code == 0
+        verify_ok(db_path)
+        assert shown(db_path) == good
+
+
+def shown(db: Path) -> str:
+    """What the read tables answer: documents, and the type and actor filters' columns."""
+    result = runner.invoke(app, ["show", "--format", "jsonl", "--type", "attack", "--actor",
+                                 "Daesh-K", "--db", str(db)])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
 
 
 # -- hostile command lines -------------------------------------------------------------------

@@ -2,9 +2,13 @@
 
 `events.doc` becomes nullable: NULL while the event is as its event.recorded record says (the
 document is then read from that record's payload, joined on first_position), the folded
-document once it has been amended or retracted. This halves the database's size and the work
-of a rebuild. Projections are disposable: they are emptied here and the next `timeline`
-command refolds them from the log, which this revision does not touch.
+document once it has been amended or retracted. On SQLite, events and event_actors become
+WITHOUT ROWID tables: each is then one B-tree ordered by its primary key instead of a rowid
+table plus an index of that key. Together this halves the database's size and much of the
+work of a rebuild.
+
+Projections are disposable: the two tables are made anew, the others emptied, and the next
+`timeline` command refolds them from the log, which this revision does not touch.
 
 Revision ID: 0003_lean_events
 Revises: 0002_event_labels
@@ -21,19 +25,51 @@ down_revision = "0002_event_labels"
 branch_labels = None
 depends_on = None
 
-PROJECTIONS = ("event_actors", "events", "sources", "actor_aliases", "actors",
-               "projection_state")
+POSITION = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+EMPTIED = ("sources", "actor_aliases", "actors", "projection_state")
+
+
+def _event_tables(*, lean: bool) -> None:
+    options = {"sqlite_with_rowid": False} if lean else {}
+    op.create_table(
+        "events",
+        sa.Column("id", sa.String(40), nullable=False),
+        sa.Column("type", sa.String(20), nullable=False),
+        sa.Column("status", sa.String(12), nullable=False),
+        sa.Column("earliest", sa.String(10)),
+        sa.Column("latest", sa.String(10)),
+        sa.Column("sort_key", sa.String(24), nullable=False),
+        sa.Column("first_position", POSITION, nullable=False),
+        sa.Column("last_position", POSITION, nullable=False),
+        sa.Column("doc", sa.Text, nullable=lean),
+        sa.PrimaryKeyConstraint("id", name="pk_events"),
+        **options,
+    )
+    op.create_index("ix_events_order", "events", ["sort_key", "first_position"])
+    op.create_table(
+        "event_actors",
+        sa.Column("event_id", sa.String(40), nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False, autoincrement=False),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("actor_key", sa.String(200), nullable=False),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.PrimaryKeyConstraint("event_id", "seq", name="pk_event_actors"),
+        **options,
+    )
+    op.create_index("ix_event_actors_actor_key", "event_actors", ["actor_key", "event_id"])
+
+
+def _remake(*, lean: bool) -> None:
+    for table in EMPTIED:
+        op.execute(f"DELETE FROM {table}")
+    op.drop_table("event_actors")
+    op.drop_table("events")
+    _event_tables(lean=lean)
 
 
 def upgrade() -> None:
-    for table in PROJECTIONS:
-        op.execute(f"DELETE FROM {table}")
-    with op.batch_alter_table("events") as batch:
-        batch.alter_column("doc", existing_type=sa.Text(), nullable=True)
+    _remake(lean=True)
 
 
 def downgrade() -> None:
-    for table in PROJECTIONS:
-        op.execute(f"DELETE FROM {table}")
-    with op.batch_alter_table("events") as batch:
-        batch.alter_column("doc", existing_type=sa.Text(), nullable=False)
+    _remake(lean=False)
