@@ -362,9 +362,9 @@ def part(span: Span, which: str) -> Span:
     if months >= 3 and months % 3 == 0:
         k = months // 3
         i = {"START": 0, "MID": 1, "END": 2}[which]
-        a = add_months(e, i * k)
-        b = add_months(e, (i + 1) * k - 1)
-        return Span(a, month_end(b.year, b.month), p, which)
+        first = add_months(e, i * k)
+        final = add_months(e, (i + 1) * k - 1)
+        return Span(first, month_end(final.year, final.month), p, which)
     n = (last - e).days + 1
     a, b = n // 3, n - n // 3
     cut = {"START": (0, max(a - 1, 0)), "MID": (a, max(b - 1, a)), "END": (b, n - 1)}[which]

@@ -198,10 +198,10 @@ def _links(m: EventMention, e: Event, gaz: Gazetteer, anchor_event: dict[int, Ev
     if m.type in ("detention", "operation", "statement"):
         # only with the same anchor ("after the church shooting") or an overlapping date
         anchors = {id(anchor_event[a]) for _, a, _ in m.relations if a in anchor_event}
-        theirs = {
+        their_anchors = {
             id(anchor_event[a]) for x in e.mentions for _, a, _ in x.relations if a in anchor_event
         }
-        same_anchor = bool(anchors & theirs)
+        same_anchor = bool(anchors & their_anchors)
         same_sentence = any(x.sentence == m.sentence for x in e.mentions)
         own = m.own_date
         other = intersect([d for x in e.mentions if (d := x.own_date) is not None])

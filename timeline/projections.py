@@ -491,7 +491,7 @@ def query(
         q = q.where((events.c.earliest.is_(None)) | (events.c.earliest <= date_to))
     if actor is not None or role is not None:
         a = event_actors.c
-        wanted = []
+        wanted: list[Any] = []
         if actor is not None:
             keys = resolve_actor(conn, actor, with_affiliates=with_affiliates, exact=exact)
             wanted.append(a.actor_key.in_(sorted(keys)))
