@@ -5,15 +5,19 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import event_fields
 from timeline import projections
 from timeline.api import Timeline
+from timeline.errors import UsageError
 from timeline.schema import events
 
 WORKERS = Path(__file__).resolve().parent / "helpers" / "workers.py"
@@ -111,3 +115,77 @@ def test_verify_reads_one_moment_while_another_process_appends(tmp_path: Path) -
         counts = {r.count for r in reports}
         assert all(r.ok for r in reports), [r for r in reports if not r.ok][:1]
         assert len(counts) > 1  # verify did run while records were being added
+
+
+# -- any sequence of changes -----------------------------------------------------------------
+ACTORS = ("Daesh-K", "ISKP", "PKK", "MIT:agent", "Türkiye:target", "al-Shabaab")
+DAYS = ("2023-12-01", "2024-01-21", "2024-03-22", "2024-05-07")
+steps = st.lists(st.one_of(
+    st.tuples(st.just("add"), st.lists(st.sampled_from(ACTORS), max_size=3),
+              st.sampled_from(DAYS), st.text(max_size=12)),
+    st.tuples(st.just("amend"), st.integers(0, 20), st.sampled_from(("killed", "actors",
+                                                                     "date", "summary"))),
+    st.tuples(st.just("retract"), st.integers(0, 20)),
+), min_size=1, max_size=12)
+
+
+def folded_by_hand(tl: Timeline, event_id: str) -> dict[str, Any]:
+    """The event's document folded from its history alone, with no read table involved."""
+    from timeline import events as ev
+
+    doc: dict[str, Any] = {}
+    for record in tl.history(event_id):
+        if record["kind"] == "event.recorded":
+            doc = ev.recorded(event_id, record["payload"], record["recorded_at"])
+        elif record["kind"] == "event.amended":
+            doc = ev.amended(doc, record["payload"]["changes"], record["recorded_at"])
+        else:
+            doc = ev.retracted(doc, record["recorded_at"])
+    return doc
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=steps)
+def test_any_sequence_of_changes_reads_back_as_its_history_folds(
+    tmp_path_factory: pytest.TempPathFactory, plan: list[tuple[Any, ...]]
+) -> None:
+    path = tmp_path_factory.mktemp("plan") / "t.db"
+    with Timeline(str(path), user="test") as tl:
+        ids: list[str] = []
+        for step in plan:
+            if step[0] == "add":
+                _, actors, day, summary = step
+                ids += tl.add_many([event_fields(
+                    summary=summary.strip() or "an event", actors=actors, earliest=day,
+                    latest=day, edtf=day, date_text=day)])
+            elif ids:
+                event_id = ids[step[1] % len(ids)]
+                if tl.get(event_id)["status"] == "retracted":
+                    continue
+                if step[0] == "retract":
+                    tl.retract(event_id, reason="test")
+                    continue
+                field = step[2]
+                changes: dict[str, Any] = {
+                    "killed": {"killed": len(tl.history(event_id))},
+                    "actors": {"actors": ["PKK:victim", "Daesh"]},
+                    "date": {"date": "late January", "ref": date(2024, 5, 7)},
+                    "summary": {"summary": f"changed {len(tl.history(event_id))}"},
+                }[field]
+                try:
+                    tl.amend(event_id, reason="test", **changes)
+                except UsageError:  # nothing to amend: the event already says so
+                    pass
+        shown = {e["id"]: e for e in tl.show(include_retracted=True)}
+        assert set(shown) == set(ids)
+        for event_id in ids:
+            assert shown[event_id] == folded_by_hand(tl, event_id) == tl.get(event_id)
+        for key in ("PKK", "Daesh-K"):
+            expect = {i for i in ids if shown[i]["status"] == "active" and any(
+                a["name"] == key for a in shown[i]["actors"])}
+            assert expect <= {e["id"] for e in tl.show(actor=key, exact=True)}
+        report = tl.verify()
+        assert report.ok, report
+        tl.rebuild()
+        assert {e["id"]: e for e in tl.show(include_retracted=True)} == shown
