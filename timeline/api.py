@@ -284,8 +284,9 @@ class Timeline:
             with self.engine.connect() as conn:
                 yield from projections.query(conn, **options)
             return
-        with projections.scratch() as engine, engine.begin() as conn:
-            projections.fold_all(conn, self.store.read(until=until), copy_log=True)
+        log_file = self._log_file()
+        with projections.scratch(log_file) as engine, engine.begin() as conn:
+            projections.fold_all(conn, self.store.read(until=until), copy_log=log_file is None)
             yield from projections.query(conn, **options)
 
     def history(self, event_id: str) -> list[dict[str, Any]]:
@@ -429,10 +430,20 @@ class Timeline:
                 count, head, bad, problem = verify_chain(itertools.chain.from_iterable(pages))
                 if bad is not None:
                     return VerifyReport(count, head, bad, problem, False)
-                with projections.scratch() as engine, engine.begin() as fresh:
-                    projections.fold_all(fresh, self.store.read(conn=conn), copy_log=True)
+                log_file = self._log_file()
+                with projections.scratch(log_file) as engine, engine.begin() as fresh:
+                    projections.fold_all(fresh, self.store.read(conn=conn),
+                                         copy_log=log_file is None)
                     projections_ok = projections.same(conn, fresh)
         return VerifyReport(count, head, bad, problem, projections_ok)
+
+    def _log_file(self) -> str | None:
+        """The SQLite file holding the log, which a scratch database can attach and read in
+        place; None for a server, which the scratch copies what it needs from."""
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return url.database
 
     def copy_to(self, target: str) -> tuple[int, str]:
         """Copy the whole log, record for record, into an empty database at ``target``.

@@ -96,20 +96,19 @@ def _fold(conn: Connection, batch: Iterable[tuple[int, str, str, Any, str]],
             _insert_new_rows(conn, event_actors, new_actors)
             new_actors.clear()
 
+    add_event, add_actor = new_events.append, new_actors.append
     count = position = 0
-    for item in batch:
+    for count, item in enumerate(batch, 1):  # noqa: B007 (returned below)
         position, stream_id, kind, payload, at = item
-        count += 1
         if kind == recorded:
+            get = payload.get
             # The columns of `events`, in table order; no document: an event as recorded has
             # its record's payload for one (see _doc), so the log is not written twice.
-            new_events.append((
-                stream_id, payload.get("type"), "active", payload.get("earliest"),
-                payload.get("latest"), sort_key(payload), position, position, None,
-            ))
-            for seq, actor in enumerate(payload.get("actors") or ()):
+            add_event((stream_id, get("type"), "active", get("earliest"), get("latest"),
+                       sort_key(payload), position, position, None))
+            for seq, actor in enumerate(get("actors") or ()):
                 name = actor["name"]
-                new_actors.append((stream_id, seq, name, fold_key(name), actor["role"]))
+                add_actor((stream_id, seq, name, fold_key(name), actor["role"]))
             if len(new_events) >= flush_every:
                 flush()
             continue
@@ -397,9 +396,14 @@ _LOG_COPY = Table(
 
 
 @contextlib.contextmanager
-def scratch() -> Iterator[Engine]:
-    """A private SQLite file holding the read tables and a copy of the log they point at,
-    removed afterwards; fill it with ``fold_all(conn, store.read(...), copy_log=True)``.
+def scratch(log_file: str | None = None) -> Iterator[Engine]:
+    """A private SQLite file holding the read tables, removed afterwards.
+
+    The documents of events as recorded are read from the log, so the scratch needs one:
+    given the SQLite file of the log (``log_file``), it attaches that file and reads its
+    ``records`` in place (records never change, so any later snapshot holds the same ones);
+    otherwise it has a ``records`` table of its own, which the fold fills with
+    ``fold_all(conn, store.read(...), copy_log=True)``.
 
     ``show --as-of`` and ``verify`` fold the log into it: on disk rather than in memory, so a
     log of millions of records needs no more memory than a small one.
@@ -407,9 +411,16 @@ def scratch() -> Iterator[Engine]:
     with tempfile.TemporaryDirectory(prefix="timeline-") as folder:
         engine = create_engine(f"sqlite:///{folder}/scratch.db", poolclass=StaticPool)
         event.listen(engine, "connect", _fast_scratch)
+        if log_file is not None:
+            def attach(dbapi_connection: Any, _record: Any) -> None:
+                # Unqualified, `records` names the attached log's: the scratch has none.
+                dbapi_connection.execute("ATTACH DATABASE ? AS log", (log_file,))
+
+            event.listen(engine, "connect", attach)
         try:
             metadata.create_all(engine, tables=list(PROJECTION_TABLES))
-            _LOG_COPY.create(engine)
+            if log_file is None:
+                _LOG_COPY.create(engine)
             yield engine
         finally:
             engine.dispose()
