@@ -189,3 +189,16 @@ def test_any_sequence_of_changes_reads_back_as_its_history_folds(
         assert report.ok, report
         tl.rebuild()
         assert {e["id"]: e for e in tl.show(include_retracted=True)} == shown
+
+
+def test_a_document_has_every_field_in_display_order_and_only_the_events() -> None:
+    from timeline import events as ev
+
+    payload = ev.build(event_fields(actors=["ISKP"]))
+    canonical = dict(sorted(payload.items()))  # key order as the log's JSON has it
+    doc = ev.recorded("ev-0123456789", canonical, "2024-06-18T00:00:00Z")
+    assert list(doc) == list(ev.DOC_FIELDS)
+    assert doc["summary"] == payload["summary"] and doc["label"] == "22 Mar 2024"
+    stranger = {**canonical, "colour": "red", "id": "ev-ffffffffff"}  # keys of another tool
+    other = ev.recorded("ev-0123456789", stranger, "2024-06-18T00:00:00Z")
+    assert other == doc and list(other) == list(ev.DOC_FIELDS)

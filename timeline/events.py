@@ -222,9 +222,16 @@ def _dedupe(actors: Iterable[dict[str, str]]) -> list[dict[str, str]]:
 
 
 # -- the fold -------------------------------------------------------------------------------
+_BLANK_DOC: dict[str, Any] = dict.fromkeys(DOC_FIELDS)
+_PAYLOAD_KEYS = frozenset(PAYLOAD_FIELDS)
+
+
 def recorded(event_id: str, payload: Mapping[str, Any], at: str) -> dict[str, Any]:
-    doc: dict[str, Any] = dict.fromkeys(DOC_FIELDS)
-    doc.update({key: payload.get(key) for key in PAYLOAD_FIELDS})
+    doc = _BLANK_DOC.copy()  # every key, in display order
+    if payload.keys() <= _PAYLOAD_KEYS:  # as the store writes them: all of it is the event's
+        doc.update(payload)
+    else:  # a payload with other keys too (written by another tool): only the event's fields
+        doc.update({key: payload.get(key) for key in PAYLOAD_FIELDS})
     doc.update(id=event_id, status="active", version=1, recorded_at=at, updated_at=at)
     doc["label"] = date_label(doc)
     return doc

@@ -518,8 +518,10 @@ def query(
     q = q.order_by(events.c.sort_key, events.c.first_position)
     if limit is not None:
         q = q.limit(limit)
-    for row in conn.execution_options(stream_results=True, yield_per=1000).execute(q):
-        yield _doc(row)
+    for page in conn.execution_options(stream_results=True, yield_per=1000).execute(
+            q).partitions():
+        for row in page:
+            yield _doc(row)
 
 
 def _frequent(conn: Connection, wanted: list[Any], limit: int) -> bool:
