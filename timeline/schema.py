@@ -59,8 +59,6 @@ events = Table(
     # The document of an event that changed since it was recorded (amended, retracted); NULL
     # while it is as recorded, when its recording record's payload is the document.
     Column("doc", Text),
-    # On SQLite one B-tree in key order, not a rowid table plus an index of the key.
-    sqlite_with_rowid=False,
 )
 # Chronological order is one index walk: sort_key is "earliest|latest" (see events.sort_key).
 Index("ix_events_order", events.c.sort_key, events.c.first_position)
@@ -73,7 +71,6 @@ event_actors = Table(
     Column("actor", String(200), nullable=False),
     Column("actor_key", String(200), nullable=False),
     Column("role", String(20), nullable=False),
-    sqlite_with_rowid=False,
 )
 Index("ix_event_actors_actor_key", event_actors.c.actor_key, event_actors.c.event_id)
 

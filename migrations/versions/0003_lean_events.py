@@ -2,13 +2,12 @@
 
 `events.doc` becomes nullable: NULL while the event is as its event.recorded record says (the
 document is then read from that record's payload, joined on first_position), the folded
-document once it has been amended or retracted. On SQLite, events and event_actors become
-WITHOUT ROWID tables: each is then one B-tree ordered by its primary key instead of a rowid
-table plus an index of that key. Together this halves the database's size and much of the
-work of a rebuild.
+document once it has been amended or retracted. This halves the database's size and much of
+the work of a rebuild.
 
-Projections are disposable: the two tables are made anew, the others emptied, and the next
-`timeline` command refolds them from the log, which this revision does not touch.
+Projections are disposable: events and event_actors are made anew, the other read tables
+emptied, and the next `timeline` command refolds them from the log, which this revision does
+not touch.
 
 Revision ID: 0003_lean_events
 Revises: 0002_event_labels
@@ -30,7 +29,6 @@ EMPTIED = ("sources", "actor_aliases", "actors", "projection_state")
 
 
 def _event_tables(*, lean: bool) -> None:
-    options = {"sqlite_with_rowid": False} if lean else {}
     op.create_table(
         "events",
         sa.Column("id", sa.String(40), nullable=False),
@@ -43,7 +41,6 @@ def _event_tables(*, lean: bool) -> None:
         sa.Column("last_position", POSITION, nullable=False),
         sa.Column("doc", sa.Text, nullable=lean),
         sa.PrimaryKeyConstraint("id", name="pk_events"),
-        **options,
     )
     op.create_index("ix_events_order", "events", ["sort_key", "first_position"])
     op.create_table(
@@ -54,7 +51,6 @@ def _event_tables(*, lean: bool) -> None:
         sa.Column("actor_key", sa.String(200), nullable=False),
         sa.Column("role", sa.String(20), nullable=False),
         sa.PrimaryKeyConstraint("event_id", "seq", name="pk_event_actors"),
-        **options,
     )
     op.create_index("ix_event_actors_actor_key", "event_actors", ["actor_key", "event_id"])
 
