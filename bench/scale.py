@@ -256,6 +256,7 @@ def raw_refill(path: Path, folder: Path) -> float:
     aside.unlink(missing_ok=True)
     conn = sqlite3.connect(path, isolation_level=None)
     try:
+        conn.execute(f"PRAGMA cache_size = -{projections.BULK_CACHE_KIB}")  # as a rebuild has
         conn.execute("ATTACH DATABASE ? AS aside", (str(aside),))
         for table in ("events", "event_actors"):
             conn.execute(f"CREATE TABLE aside.{table} AS SELECT * FROM main.{table}")
