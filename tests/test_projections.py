@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.conftest import event_fields
 from timeline import projections
 from timeline.api import Timeline
 from timeline.errors import UsageError
-from timeline.schema import events
+from timeline.schema import events, projection_state
 
 WORKERS = Path(__file__).resolve().parent / "helpers" / "workers.py"
 
@@ -202,3 +202,20 @@ def test_a_document_has_every_field_in_display_order_and_only_the_events() -> No
     stranger = {**canonical, "colour": "red", "id": "ev-ffffffffff"}  # keys of another tool
     other = ev.recorded("ev-0123456789", stranger, "2024-06-18T00:00:00Z")
     assert other == doc and list(other) == list(ev.DOC_FIELDS)
+
+
+def test_read_tables_compare_by_content_not_by_the_order_rows_were_stored() -> None:
+    rows = [{"name": name, "position": position}
+            for name, position in (("a", 1), ("b", 2), ("c", 3))]
+    with projections.scratch() as one, projections.scratch() as two:
+        with one.begin() as conn:
+            conn.execute(projection_state.insert(), rows)
+        with two.begin() as conn:
+            conn.execute(projection_state.insert(), rows[::-1])
+        with one.connect() as a, two.connect() as b:
+            assert projections.same(a, b)
+        with two.begin() as conn:
+            conn.execute(update(projection_state).where(projection_state.c.name == "b")
+                         .values(position=5))
+        with one.connect() as a, two.connect() as b:
+            assert not projections.same(a, b)
