@@ -199,8 +199,7 @@ def batches(gen: Generator, events: int, size: int, tl: Timeline) -> Iterator[li
 # -- raw sqlite3, the same rows into the same schema -----------------------------------------
 def rows_between(conn: sqlite3.Connection, table: str, low: int, high: int) -> list[tuple]:
     if table == "event_actors":
-        sql = ("SELECT a.* FROM event_actors a JOIN events e ON e.id = a.event_id "
-               "WHERE e.first_position BETWEEN ? AND ?")
+        sql = "SELECT * FROM event_actors WHERE event_position BETWEEN ? AND ?"
     elif table == "events":
         sql = "SELECT * FROM events WHERE first_position BETWEEN ? AND ?"
     else:
@@ -262,6 +261,7 @@ def raw_refill(path: Path, folder: Path) -> float:
             conn.execute(f"CREATE TABLE aside.{table} AS SELECT * FROM main.{table}")
         indexes = conn.execute(
             "SELECT sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND sql NOT LIKE 'CREATE UNIQUE%' "
             "AND tbl_name IN ('events', 'event_actors')").fetchall()
         start = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
@@ -270,8 +270,8 @@ def raw_refill(path: Path, folder: Path) -> float:
         for (sql,) in indexes:
             conn.execute("DROP INDEX main." + sql.split()[2])
         conn.execute("INSERT INTO main.events SELECT * FROM aside.events ORDER BY first_position")
-        conn.execute("INSERT INTO main.event_actors SELECT a.* FROM aside.event_actors a "
-                     "JOIN aside.events e ON e.id = a.event_id ORDER BY e.first_position, a.seq")
+        conn.execute("INSERT INTO main.event_actors SELECT * FROM aside.event_actors "
+                     "ORDER BY event_position, seq")
         for (sql,) in indexes:
             conn.execute(sql)
         conn.execute("COMMIT")

@@ -544,8 +544,8 @@ def test_edited_read_tables_are_reported_and_rebuild_repairs_them(db_path: Path)
         "first_position), '$.killed', 0) WHERE first_position = (SELECT min(first_position) "
         "FROM events)",
         "UPDATE events SET type = 'other' WHERE id = (SELECT max(id) FROM events)",
-        "DELETE FROM event_actors WHERE seq = 0 AND event_id = "
-        "(SELECT min(event_id) FROM event_actors)",
+        "DELETE FROM event_actors WHERE seq = 0 AND event_position = "
+        "(SELECT min(event_position) FROM event_actors)",
     )
     good = shown(db_path)
     for edit in edits:

@@ -109,7 +109,7 @@ def _fold(conn: Connection, batch: Iterable[tuple[int, str, str, Any, str]],
                        sort_key(payload), position, position, None))
             for seq, actor in enumerate(get("actors") or ()):
                 name = actor["name"]
-                add_actor((stream_id, seq, name, fold_key(name), actor["role"]))
+                add_actor((position, seq, name, fold_key(name), actor["role"]))
             if len(new_events) >= flush_every:
                 flush()
             continue
@@ -164,10 +164,10 @@ def _event_row(doc: dict[str, Any], first: int, last: int) -> dict[str, Any]:
     }
 
 
-def _actor_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+def _actor_rows(doc: dict[str, Any], position: int) -> list[dict[str, Any]]:
     return [
         {
-            "event_id": doc["id"],
+            "event_position": position,
             "seq": seq,
             "actor": actor["name"],
             "actor_key": ev.fold_key(actor["name"]),
@@ -212,8 +212,9 @@ def _change_event(conn: Connection, record: Record) -> None:
     values = _event_row(new, row.first_position, record.position)
     conn.execute(update(events).where(events.c.id == record.stream_id).values(values))
     if new["actors"] != doc["actors"]:
-        conn.execute(delete(event_actors).where(event_actors.c.event_id == record.stream_id))
-        rows = _actor_rows(new)
+        conn.execute(delete(event_actors)
+                     .where(event_actors.c.event_position == row.first_position))
+        rows = _actor_rows(new, row.first_position)
         if rows:
             conn.execute(event_actors.insert(), rows)
 
@@ -398,9 +399,13 @@ def _empty(conn: Connection) -> bool:
 
 
 def _drop_indexes(conn: Connection) -> list[Index]:
+    """Drop the secondary indexes of events and event_actors but the unique ones: the fold's
+    INSERT ... ON CONFLICT DO NOTHING needs those to keep the first of two rows with one key."""
     dropped = []
     for table in _BULK_INDEXES:
         for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
+            if index.unique:
+                continue
             index.drop(conn)
             dropped.append(index)
     return dropped
@@ -534,10 +539,11 @@ def query(
         if limit is not None and _frequent(conn, wanted, limit):
             # Walk the chronological index and keep the events the actor is in: the first
             # `limit` come after some limit * events / matches steps.
-            q = q.where(select(a.event_id).where(a.event_id == events.c.id, *wanted).exists())
+            q = q.where(select(a.event_position)
+                        .where(a.event_position == events.c.first_position, *wanted).exists())
         else:
             # Gather the actor's events through its index, then sort them.
-            q = q.where(events.c.id.in_(select(a.event_id).where(*wanted)))
+            q = q.where(events.c.first_position.in_(select(a.event_position).where(*wanted)))
     q = q.order_by(events.c.sort_key, events.c.first_position)
     if limit is not None:
         q = q.limit(limit)
@@ -554,7 +560,7 @@ def _frequent(conn: Connection, wanted: list[Any], limit: int) -> bool:
     Counted through the actor index, stopping at that bound."""
     n = checkpoint(conn)  # positions folded: at least the number of events
     bound = max(math.isqrt(max(limit, 1) * n), 1000)
-    matches = select(event_actors.c.event_id).where(*wanted).limit(bound).subquery()
+    matches = select(event_actors.c.event_position).where(*wanted).limit(bound).subquery()
     found = conn.execute(select(func.count()).select_from(matches)).scalar() or 0
     return found >= bound
 

@@ -89,8 +89,8 @@ def describe(engine: Engine, name: str) -> dict[str, Any]:
         )
         keys = projections.resolve_actor(conn, canonical, exact=True)
         count = conn.execute(
-            select(func.count(func.distinct(event_actors.c.event_id)))
-            .join(events, events.c.id == event_actors.c.event_id)
+            select(func.count(func.distinct(event_actors.c.event_position)))
+            .join(events, events.c.first_position == event_actors.c.event_position)
             .where(event_actors.c.actor_key.in_(sorted(keys)), events.c.status == "active")
         ).scalar()
     return {

@@ -2,8 +2,10 @@
 
 `events.doc` becomes nullable: NULL while the event is as its event.recorded record says (the
 document is then read from that record's payload, joined on first_position), the folded
-document once it has been amended or retracted. This halves the database's size and much of
-the work of a rebuild.
+document once it has been amended or retracted. Both tables are keyed by that position (an
+event's, for its actors) rather than by the event id: rows then arrive in key order, and the
+ids, which come in no order, feed one small unique index. This halves the database's size and
+much of the work of appends and rebuilds.
 
 Projections are disposable: events and event_actors are made anew, the other read tables
 emptied, and the next `timeline` command refolds them from the log, which this revision does
@@ -15,6 +17,8 @@ Create Date: 2026-11-25
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from alembic import op
@@ -28,7 +32,36 @@ POSITION = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 EMPTIED = ("sources", "actor_aliases", "actors", "projection_state")
 
 
-def _event_tables(*, lean: bool) -> None:
+def _lean_tables() -> None:
+    op.create_table(
+        "events",
+        sa.Column("id", sa.String(40), nullable=False),
+        sa.Column("type", sa.String(20), nullable=False),
+        sa.Column("status", sa.String(12), nullable=False),
+        sa.Column("earliest", sa.String(10)),
+        sa.Column("latest", sa.String(10)),
+        sa.Column("sort_key", sa.String(24), nullable=False),
+        sa.Column("first_position", POSITION, nullable=False, autoincrement=False),
+        sa.Column("last_position", POSITION, nullable=False),
+        sa.Column("doc", sa.Text),
+        sa.PrimaryKeyConstraint("first_position", name="pk_events"),
+    )
+    op.create_index("ix_events_id", "events", ["id"], unique=True)
+    op.create_index("ix_events_order", "events", ["sort_key", "first_position"])
+    op.create_table(
+        "event_actors",
+        sa.Column("event_position", POSITION, nullable=False, autoincrement=False),
+        sa.Column("seq", sa.Integer, nullable=False, autoincrement=False),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("actor_key", sa.String(200), nullable=False),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.PrimaryKeyConstraint("event_position", "seq", name="pk_event_actors"),
+    )
+    op.create_index("ix_event_actors_actor_key", "event_actors",
+                    ["actor_key", "event_position"])
+
+
+def _tables_of_0002() -> None:
     op.create_table(
         "events",
         sa.Column("id", sa.String(40), nullable=False),
@@ -39,7 +72,7 @@ def _event_tables(*, lean: bool) -> None:
         sa.Column("sort_key", sa.String(24), nullable=False),
         sa.Column("first_position", POSITION, nullable=False),
         sa.Column("last_position", POSITION, nullable=False),
-        sa.Column("doc", sa.Text, nullable=lean),
+        sa.Column("doc", sa.Text, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_events"),
     )
     op.create_index("ix_events_order", "events", ["sort_key", "first_position"])
@@ -55,17 +88,17 @@ def _event_tables(*, lean: bool) -> None:
     op.create_index("ix_event_actors_actor_key", "event_actors", ["actor_key", "event_id"])
 
 
-def _remake(*, lean: bool) -> None:
+def _remake(create: Callable[[], None]) -> None:
     for table in EMPTIED:
         op.execute(f"DELETE FROM {table}")
     op.drop_table("event_actors")
     op.drop_table("events")
-    _event_tables(lean=lean)
+    create()
 
 
 def upgrade() -> None:
-    _remake(lean=True)
+    _remake(_lean_tables)
 
 
 def downgrade() -> None:
-    _remake(lean=False)
+    _remake(_tables_of_0002)
