@@ -336,15 +336,17 @@ def fold_all(conn: Connection, stream: Iterable[Record], chunk: int = 5000, *,
     first = list(itertools.islice(rows, chunk))
     if not first:
         return 0
+    dropped: list[Index] = []
     with contextlib.ExitStack() as stack:
-        dropped: list[Index] = []
         if len(first) == chunk and _empty(conn):
             dropped = _drop_indexes(conn)
             stack.enter_context(_bulk_cache(conn))
         count, last = _fold(conn, itertools.chain(first, rows), chunk)
         set_checkpoint(conn, last)
-        for index in dropped:
-            index.create(conn)
+    # With the usual cache: building an index sorts in cache-sized runs, and larger runs made
+    # it slower, not faster (measured on a million events).
+    for index in dropped:
+        index.create(conn)
     return count
 
 
