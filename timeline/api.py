@@ -13,7 +13,6 @@ Everything the CLI does goes through this class, so the same job can be done fro
 from __future__ import annotations
 
 import getpass
-import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from timeline.errors import ConcurrencyError, NotFoundError, StoreError, UsageEr
 from timeline.records import NewRecord
 from timeline.schema import events as events_table
 from timeline.schema import records, sources
-from timeline.store import Store, verify_chain
+from timeline.store import Store, chain_rows, verify_chain
 
 
 @dataclass(frozen=True)
@@ -425,9 +424,7 @@ class Timeline:
             if conn.dialect.name == "postgresql":
                 conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
-                pages = conn.execution_options(stream_results=True, yield_per=5000).execute(
-                    select(records).order_by(records.c.position)).partitions()
-                count, head, bad, problem = verify_chain(itertools.chain.from_iterable(pages))
+                count, head, bad, problem = verify_chain(chain_rows(conn))
                 if bad is not None:
                     return VerifyReport(count, head, bad, problem, False)
                 log_file = self._log_file()
@@ -476,8 +473,7 @@ class Timeline:
                             chunk = []
                     if chunk:
                         conn.execute(records.insert(), chunk)
-                arrived = conn.execute(select(records).order_by(records.c.position))
-                count, head, bad, problem = verify_chain(arrived)
+                count, head, bad, problem = verify_chain(chain_rows(conn))
                 if bad is not None:
                     raise StoreError(f"the copy does not verify at position {bad}: {problem}")
                 projections.fold_all(conn, other.store.read(conn=conn))

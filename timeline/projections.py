@@ -27,7 +27,6 @@ from sqlalchemy import (
     delete,
     event,
     func,
-    literal_column,
     select,
     update,
 )
@@ -549,8 +548,8 @@ def query(
     q = q.order_by(events.c.sort_key, events.c.first_position)
     if limit is not None:
         q = q.limit(limit)
-    for page in conn.execution_options(stream_results=True, yield_per=1000).execute(
-            q).partitions():
+    for page in conn.execute(q.execution_options(stream_results=True, yield_per=1000)
+                             ).partitions():
         for row in page:
             yield _doc(row)
 
@@ -580,19 +579,42 @@ def same(a: Connection, b: Connection) -> bool:
     compared again in key order, which tells a real difference from rows stored in another
     order (but reads each table through its key index, row by row all over the table).
     """
-    if a.dialect.name == b.dialect.name == "sqlite" and _same_rows(a, b, stored_order=True):
+    if a.dialect.name == b.dialect.name == "sqlite" and _same_stored(a, b):
         return True
-    return _same_rows(a, b, stored_order=False)
+    return _same_rows(a, b)
 
 
-def _same_rows(a: Connection, b: Connection, *, stored_order: bool) -> bool:
+def _same_stored(a: Connection, b: Connection) -> bool:
+    """Two SQLite sets compared table by table in rowid order, on the DB-API cursors of the
+    two connections (in their transactions): pages of plain tuples compared in C."""
+    left = a.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    right = b.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for table in PROJECTION_TABLES:
+            columns = ", ".join(column.name for column in table.columns)
+            sql = f"SELECT {columns} FROM {table.name} ORDER BY rowid"
+            left.execute(sql)
+            right.execute(sql)
+            while True:
+                x, y = left.fetchmany(PAGE), right.fetchmany(PAGE)
+                if x != y:
+                    return False
+                if not x:
+                    break
+    finally:
+        left.close()
+        right.close()
+    return True
+
+
+def _same_rows(a: Connection, b: Connection) -> bool:
+    """The tables compared in key order through SQLAlchemy, whatever the two backends."""
     for table in PROJECTION_TABLES:
-        order: list[Any] = (
-            [literal_column("rowid")] if stored_order else list(table.primary_key.columns))
-        left = a.execution_options(stream_results=True, yield_per=PAGE).execute(
-            select(table).order_by(*order)).partitions()
-        right = b.execution_options(stream_results=True, yield_per=PAGE).execute(
-            select(table).order_by(*order)).partitions()
+        order = list(table.primary_key.columns)
+        query = select(table).order_by(*order).execution_options(
+            stream_results=True, yield_per=PAGE)
+        left = a.execute(query).partitions()
+        right = b.execute(query).partitions()
         for x, y in itertools.zip_longest(left, right):
             if x is None or y is None or list(map(tuple, x)) != list(map(tuple, y)):
                 return False

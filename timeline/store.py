@@ -25,7 +25,6 @@ from timeline.records import (
     SCHEMA_VERSIONS,
     NewRecord,
     Record,
-    chain_hash,
     chain_hash_values,
     dumps,
     loads,
@@ -339,8 +338,30 @@ def row_to_record(row: Any) -> Record:
     )
 
 
-def verify_chain(rows: Iterable[Any]) -> tuple[int, str, int | None, str | None]:
-    """Recompute the chain over raw rows in position order.
+#: The columns ``verify_chain`` reads, in its order: the hashed ones, then the hash.
+CHAIN_COLUMNS = (*HASHED_COLUMNS, "hash")
+
+
+def chain_rows(conn: Connection) -> Iterator[Sequence[Any]]:
+    """Every record as a tuple of CHAIN_COLUMNS, in position order, streamed a page at a
+    time (on SQLite through the DB-API cursor of ``conn``, in its transaction)."""
+    if conn.dialect.name == "sqlite":
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(f"SELECT {', '.join(CHAIN_COLUMNS)} FROM records ORDER BY position")
+            while page := cursor.fetchmany(5000):
+                yield from page
+        finally:
+            cursor.close()
+        return
+    query = select(*(records.c[name] for name in CHAIN_COLUMNS)).order_by(records.c.position)
+    streamed = query.execution_options(stream_results=True, yield_per=5000)
+    for page in conn.execute(streamed).partitions():
+        yield from page
+
+
+def verify_chain(rows: Iterable[Sequence[Any]]) -> tuple[int, str, int | None, str | None]:
+    """Recompute the chain over raw rows (tuples of CHAIN_COLUMNS) in position order.
 
     Returns (count, head hash, first bad position or None, what is wrong or None).
     """
@@ -348,19 +369,17 @@ def verify_chain(rows: Iterable[Any]) -> tuple[int, str, int | None, str | None]
     expected_position = 1
     count = 0
     hashed = len(HASHED_COLUMNS)
-    in_order: bool | None = None
     for row in rows:
-        if in_order is None:  # rows of select(records) have the hashed columns first
-            in_order = tuple(row._fields[:hashed]) == HASHED_COLUMNS
-        if row.position != expected_position:
+        position = row[0]
+        if position != expected_position:
             return count, prev, expected_position, (
-                f"position {expected_position} is missing (next is {row.position})"
+                f"position {expected_position} is missing (next is {position})"
             )
-        if row.prev_hash != prev:
-            return count, prev, row.position, "its prev_hash does not match the previous record"
-        digest = chain_hash_values(row[:hashed]) if in_order else chain_hash(row._mapping)
-        if digest != row.hash:
-            return count, prev, row.position, "its content does not match its hash"
+        if row[hashed - 1] != prev:
+            return count, prev, position, "its prev_hash does not match the previous record"
+        digest = chain_hash_values(row[:hashed])
+        if digest != row[hashed]:
+            return count, prev, position, "its content does not match its hash"
         prev = digest
         expected_position += 1
         count += 1
