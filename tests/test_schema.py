@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import event_fields
 from timeline import db as tldb
 from timeline.schema import metadata
 
@@ -159,3 +160,30 @@ def test_a_database_of_each_earlier_revision_migrates_with_its_log_intact(
 def test_there_is_a_fixture_for_every_revision_but_head() -> None:
     made = {p.stem.removeprefix("rev-") for p in FIXTURES.glob("rev-*.db")}
     assert made == tldb.known_revisions() - {tldb.HEAD_REVISION}
+
+
+def test_down_to_the_first_revision_and_up_again_keeps_the_log(db_path: Path) -> None:
+    from timeline.api import Timeline
+
+    with Timeline(str(db_path), user="test") as tl:
+        [kept, changed] = tl.add_many([event_fields(summary="kept"),
+                                       event_fields(summary="changed", actors=["ISKP"])])
+        tl.amend(changed, killed=3, reason="toll")
+        shown = list(tl.show())
+    before = sqlite3.connect(db_path).execute("SELECT * FROM records").fetchall()
+
+    def alembic(*args: str) -> None:
+        run = subprocess.run(
+            [sys.executable, "-m", "alembic", "-c", str(ROOT / "alembic.ini"),
+             "-x", f"db={db_path}", *args], cwd=ROOT, capture_output=True, text=True,
+            check=False)
+        assert run.returncode == 0, run.stderr
+
+    alembic("downgrade", "0001_initial")
+    alembic("upgrade", "head")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT * FROM records").fetchall() == before
+    conn.close()
+    with Timeline(str(db_path), user="test") as tl:  # the read tables are refolded on open
+        assert list(tl.show()) == shown
+        assert tl.verify().ok

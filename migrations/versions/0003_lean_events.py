@@ -18,8 +18,6 @@ Create Date: 2026-11-25
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,7 +30,9 @@ POSITION = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 EMPTIED = ("sources", "actor_aliases", "actors", "projection_state")
 
 
-def _lean_tables() -> None:
+def _event_tables(*, lean: bool) -> None:
+    """events and event_actors as this revision makes them (``lean``) or as 0002 had them."""
+    key = "first_position" if lean else "id"
     op.create_table(
         "events",
         sa.Column("id", sa.String(40), nullable=False),
@@ -43,62 +43,36 @@ def _lean_tables() -> None:
         sa.Column("sort_key", sa.String(24), nullable=False),
         sa.Column("first_position", POSITION, nullable=False, autoincrement=False),
         sa.Column("last_position", POSITION, nullable=False),
-        sa.Column("doc", sa.Text),
-        sa.PrimaryKeyConstraint("first_position", name="pk_events"),
+        sa.Column("doc", sa.Text, nullable=lean),
+        sa.PrimaryKeyConstraint(key, name="pk_events"),
     )
-    op.create_index("ix_events_id", "events", ["id"], unique=True)
+    if lean:
+        op.create_index("ix_events_id", "events", ["id"], unique=True)
     op.create_index("ix_events_order", "events", ["sort_key", "first_position"])
+    event = ("event_position", POSITION) if lean else ("event_id", sa.String(40))
     op.create_table(
         "event_actors",
-        sa.Column("event_position", POSITION, nullable=False, autoincrement=False),
+        sa.Column(event[0], event[1], nullable=False, autoincrement=False),
         sa.Column("seq", sa.Integer, nullable=False, autoincrement=False),
         sa.Column("actor", sa.String(200), nullable=False),
         sa.Column("actor_key", sa.String(200), nullable=False),
         sa.Column("role", sa.String(20), nullable=False),
-        sa.PrimaryKeyConstraint("event_position", "seq", name="pk_event_actors"),
+        sa.PrimaryKeyConstraint(event[0], "seq", name="pk_event_actors"),
     )
-    op.create_index("ix_event_actors_actor_key", "event_actors",
-                    ["actor_key", "event_position"])
+    op.create_index("ix_event_actors_actor_key", "event_actors", ["actor_key", event[0]])
 
 
-def _tables_of_0002() -> None:
-    op.create_table(
-        "events",
-        sa.Column("id", sa.String(40), nullable=False),
-        sa.Column("type", sa.String(20), nullable=False),
-        sa.Column("status", sa.String(12), nullable=False),
-        sa.Column("earliest", sa.String(10)),
-        sa.Column("latest", sa.String(10)),
-        sa.Column("sort_key", sa.String(24), nullable=False),
-        sa.Column("first_position", POSITION, nullable=False),
-        sa.Column("last_position", POSITION, nullable=False),
-        sa.Column("doc", sa.Text, nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_events"),
-    )
-    op.create_index("ix_events_order", "events", ["sort_key", "first_position"])
-    op.create_table(
-        "event_actors",
-        sa.Column("event_id", sa.String(40), nullable=False),
-        sa.Column("seq", sa.Integer, nullable=False, autoincrement=False),
-        sa.Column("actor", sa.String(200), nullable=False),
-        sa.Column("actor_key", sa.String(200), nullable=False),
-        sa.Column("role", sa.String(20), nullable=False),
-        sa.PrimaryKeyConstraint("event_id", "seq", name="pk_event_actors"),
-    )
-    op.create_index("ix_event_actors_actor_key", "event_actors", ["actor_key", "event_id"])
-
-
-def _remake(create: Callable[[], None]) -> None:
+def _remake(*, lean: bool) -> None:
     for table in EMPTIED:
         op.execute(f"DELETE FROM {table}")
     op.drop_table("event_actors")
     op.drop_table("events")
-    create()
+    _event_tables(lean=lean)
 
 
 def upgrade() -> None:
-    _remake(_lean_tables)
+    _remake(lean=True)
 
 
 def downgrade() -> None:
-    _remake(_tables_of_0002)
+    _remake(lean=False)
