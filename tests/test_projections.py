@@ -18,6 +18,7 @@ from tests.conftest import event_fields
 from timeline import projections
 from timeline.api import Timeline
 from timeline.errors import UsageError
+from timeline.events import PRECISIONS
 from timeline.schema import events, projection_state
 
 WORKERS = Path(__file__).resolve().parent / "helpers" / "workers.py"
@@ -219,3 +220,24 @@ def test_read_tables_compare_by_content_not_by_the_order_rows_were_stored() -> N
                          .values(position=5))
         with one.connect() as a, two.connect() as b:
             assert not projections.same(a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=st.dates(), length=st.integers(0, 4000), open_side=st.sampled_from((None, 0, 1)),
+       precision=st.sampled_from(PRECISIONS), mod=st.sampled_from((None, "START", "MID", "END",
+                                                                    "APPROX", "ON_OR_BEFORE")))
+def test_a_label_made_without_the_date_grammar_is_the_date_layers(
+    first: date, length: int, open_side: int | None, precision: str, mod: str | None
+) -> None:
+    from datetime import timedelta
+
+    from timeline import events as ev
+    from timeline.dates import DateSpan
+
+    last = first + timedelta(days=length) if length <= (date.max - first).days else date.max
+    days = [first.isoformat(), last.isoformat()]
+    if open_side is not None:
+        days[open_side] = None
+    doc = {"earliest": days[0], "latest": days[1], "precision": precision, "mod": mod,
+           "reference": "2024-06-18", "edtf": "x", "date_text": "t"}
+    assert ev._label_now(doc) == DateSpan.from_dict(doc).label()

@@ -279,11 +279,24 @@ def _iso_day(value: Any) -> bool:
 
 
 def _label_now(doc: Mapping[str, Any]) -> str:
-    """The event's date as what it is ("late Jan 2024"), never a false exact day."""
-    from timeline.dates import DateSpan
+    """The event's date as what it is ("late Jan 2024"), never a false exact day.
+
+    What ``DateSpan.from_dict(doc).label()`` says. A document with an EDTF string and an ISO
+    reference (every one the date layer wrote) is labelled without importing the date grammar:
+    from_dict would only parse the days, which is done here.
+    """
     from timeline.errors import TimelineError
 
     try:
+        if doc.get("edtf") and _iso_day(doc.get("reference")):
+            from timeline._datelabel import label_of
+
+            earliest, latest = doc.get("earliest"), doc.get("latest")
+            return label_of(date.fromisoformat(earliest) if earliest else None,
+                            date.fromisoformat(latest) if latest else None,
+                            doc["precision"], doc.get("mod"))
+        from timeline.dates import DateSpan
+
         return str(DateSpan.from_dict(dict(doc)).label())
     except (TimelineError, KeyError, TypeError, ValueError):
         return " – ".join(str(x) for x in (doc.get("earliest"), doc.get("latest")) if x) or "?"
