@@ -223,16 +223,18 @@ def _dedupe(actors: Iterable[dict[str, str]]) -> list[dict[str, str]]:
 
 # -- the fold -------------------------------------------------------------------------------
 _BLANK_DOC: dict[str, Any] = dict.fromkeys(DOC_FIELDS)
-_PAYLOAD_KEYS = frozenset(PAYLOAD_FIELDS)
+_DOC_SIZE = len(_BLANK_DOC)
 
 
 def recorded(event_id: str, payload: Mapping[str, Any], at: str) -> dict[str, Any]:
     doc = _BLANK_DOC.copy()  # every key, in display order
-    if payload.keys() <= _PAYLOAD_KEYS:  # as the store writes them: all of it is the event's
-        doc.update(payload)
-    else:  # a payload with other keys too (written by another tool): only the event's fields
+    doc.update(payload)
+    if len(doc) != _DOC_SIZE:  # keys of another tool's too: keep only the event's fields
+        doc = _BLANK_DOC.copy()
         doc.update({key: payload.get(key) for key in PAYLOAD_FIELDS})
-    doc.update(id=event_id, status="active", version=1, recorded_at=at, updated_at=at)
+    # (A document-only key in a payload, such as "status", is overwritten here.)
+    doc["id"], doc["status"], doc["version"] = event_id, "active", 1
+    doc["recorded_at"] = doc["updated_at"] = at
     doc["label"] = date_label(doc)
     return doc
 
