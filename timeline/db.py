@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,28 @@ def create(url: str) -> Engine:
 def writer(conn: Connection) -> Connection:
     """Options for a connection that will write: BEGIN IMMEDIATE on SQLite."""
     return conn.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def tuples(conn: Connection, statement: Any, page: int = 5000) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``statement`` as plain tuples, streamed a page at a time, in the
+    transaction of ``conn``. On SQLite the statement is compiled once (its IN lists expanded)
+    and run on the DB-API cursor: long reads (folds, verify) then skip the result machinery
+    that would otherwise handle every one of millions of rows."""
+    if conn.dialect.name != "sqlite":
+        streamed = statement.execution_options(stream_results=True, yield_per=page)
+        for rows in conn.execute(streamed).partitions():
+            yield from map(tuple, rows)
+        return
+    compiled = statement.compile(dialect=conn.dialect,
+                                 compile_kwargs={"render_postcompile": True})
+    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), params)
+        while rows := cursor.fetchmany(page):
+            yield from rows
+    finally:
+        cursor.close()
 
 
 def current_revision(conn: Connection, *, probe: bool = True) -> str | None:

@@ -27,12 +27,14 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    literal_column,
     select,
     update,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import StaticPool
 
+from timeline import db as tldb
 from timeline import events as ev
 from timeline import records as rk
 from timeline.records import Record, loads
@@ -572,52 +574,27 @@ def get(conn: Connection, event_id: str) -> dict[str, Any] | None:
 
 
 def same(a: Connection, b: Connection) -> bool:
-    """Whether two sets of read tables hold the same rows, streamed a page at a time.
+    """Whether two sets of read tables hold the same rows, streamed.
 
     Two SQLite sets are first compared in storage order, a plain scan of each table: a fold
     writes rows in log order, so equal tables match that way. Only when they do not are they
     compared again in key order, which tells a real difference from rows stored in another
     order (but reads each table through its key index, row by row all over the table).
     """
-    if a.dialect.name == b.dialect.name == "sqlite" and _same_stored(a, b):
+    if a.dialect.name == b.dialect.name == "sqlite" and _same_in_order(a, b, stored=True):
         return True
-    return _same_rows(a, b)
+    return _same_in_order(a, b, stored=False)
 
 
-def _same_stored(a: Connection, b: Connection) -> bool:
-    """Two SQLite sets compared table by table in rowid order, on the DB-API cursors of the
-    two connections (in their transactions): pages of plain tuples compared in C."""
-    left = a.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    right = b.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        for table in PROJECTION_TABLES:
-            columns = ", ".join(column.name for column in table.columns)
-            sql = f"SELECT {columns} FROM {table.name} ORDER BY rowid"
-            left.execute(sql)
-            right.execute(sql)
-            while True:
-                x, y = left.fetchmany(PAGE), right.fetchmany(PAGE)
-                if x != y:
-                    return False
-                if not x:
-                    break
-    finally:
-        left.close()
-        right.close()
-    return True
-
-
-def _same_rows(a: Connection, b: Connection) -> bool:
-    """The tables compared in key order through SQLAlchemy, whatever the two backends."""
+def _same_in_order(a: Connection, b: Connection, *, stored: bool) -> bool:
+    """The tables compared row by row, in rowid order (``stored``, SQLite) or key order."""
     for table in PROJECTION_TABLES:
-        order = list(table.primary_key.columns)
-        query = select(table).order_by(*order).execution_options(
-            stream_results=True, yield_per=PAGE)
-        left = a.execute(query).partitions()
-        right = b.execute(query).partitions()
-        for x, y in itertools.zip_longest(left, right):
-            if x is None or y is None or list(map(tuple, x)) != list(map(tuple, y)):
-                return False
+        order: list[Any] = (
+            [literal_column("rowid")] if stored else list(table.primary_key.columns))
+        query = select(table).order_by(*order)
+        left, right = tldb.tuples(a, query, PAGE), tldb.tuples(b, query, PAGE)
+        if any(x != y for x, y in itertools.zip_longest(left, right)):
+            return False
     return True
 
 

@@ -134,7 +134,7 @@ class Store:
         """Records after ``since_position`` in log order, streamed in pages.
 
         ``until`` (an ISO UTC timestamp) keeps only records recorded at or before it. The
-        answer is an iterator of records; folds read it through ``LogReader.fold_rows``.
+        answer is an iterator of records; folds read it through ``LogReader.raw_rows``.
         """
         return LogReader(self.engine, since_position, until, stream_id, conn)
 
@@ -196,7 +196,7 @@ class LogReader(Iterator[Record]):
     """The records ``Store.read`` selected, as an iterator of ``Record``.
 
     Without a connection each page is read on a connection of its own, so a slow consumer
-    holds no read transaction. ``fold_rows`` is the lean path projections take: plain tuples
+    holds no read transaction. ``raw_rows`` is the lean path projections take: plain tuples
     of only the columns a fold needs, every page on one connection.
     """
 
@@ -242,26 +242,10 @@ class LogReader(Iterator[Record]):
                 return
             position = rows[-1].position
 
-    def fold_rows(self) -> Iterator[tuple[int, str, str, Any, str]]:
-        """(position, stream_id, kind, payload, recorded_at) of each record, payload decoded
-        and upcast as ``Record.payload`` is."""
-        if self.conn is None:
-            with self.engine.connect() as own:
-                yield from self._fold_rows(own)
-        else:
-            yield from self._fold_rows(self.conn)
-
-    def _fold_rows(self, conn: Connection) -> Iterator[tuple[int, str, str, Any, str]]:
-        current = SCHEMA_VERSIONS
-        for pos, stream, kind, schema_version, payload, at in self._raw_rows(conn):
-            decoded = loads(payload)
-            if schema_version != current.get(kind, schema_version):
-                decoded = upcast(kind, schema_version, decoded)
-            yield pos, stream, kind, decoded, at
-
     def raw_rows(self) -> Iterator[tuple[int, str, str, int, str, str]]:
         """(position, stream_id, kind, schema_version, payload as stored, recorded_at) of each
-        record: what a private copy of the log needs to answer the read tables' joins."""
+        record, every page on one connection: the lean path folds read (they decode and
+        upcast the payloads themselves, and a scratch database may copy them as they are)."""
         if self.conn is None:
             with self.engine.connect() as own:
                 yield from self._raw_rows(own)
@@ -269,45 +253,15 @@ class LogReader(Iterator[Record]):
             yield from self._raw_rows(self.conn)
 
     def _raw_rows(self, conn: Connection) -> Iterator[tuple[int, str, str, int, str, str]]:
-        if conn.dialect.name == "sqlite":
-            yield from self._raw_sqlite(conn)
-            return
         c = records.c
         columns = (c.position, c.stream_id, c.kind, c.schema_version, c.payload, c.recorded_at)
         position = self.since_position
         while True:
-            rows = conn.execute(self._query(columns, position)).all()
-            for row in rows:
-                yield tuple(row)  # type: ignore[misc]
+            rows = list(tldb.tuples(conn, self._query(columns, position), self.PAGE))
+            yield from rows
             if len(rows) < self.PAGE:
                 return
             position = rows[-1][0]
-
-
-    def _raw_sqlite(self, conn: Connection) -> Iterator[tuple[int, str, str, int, str, str]]:
-        """``_raw_rows`` on the DB-API cursor of ``conn`` (in its transaction): a long fold
-        reads millions of rows, and plain tuples from the driver cost a fraction of rows."""
-        sql = ("SELECT position, stream_id, kind, schema_version, payload, recorded_at "
-               "FROM records WHERE position > ?")
-        params: list[Any] = []
-        if self.until is not None:
-            sql += " AND recorded_at <= ?"
-            params.append(self.until)
-        if self.stream_id is not None:
-            sql += " AND stream_id = ?"
-            params.append(self.stream_id)
-        sql += f" ORDER BY position LIMIT {self.PAGE}"
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        position = self.since_position
-        try:
-            while True:
-                rows = cursor.execute(sql, (position, *params)).fetchall()
-                yield from rows
-                if len(rows) < self.PAGE:
-                    return
-                position = rows[-1][0]
-        finally:
-            cursor.close()
 
 
 def _insert_many(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -343,21 +297,9 @@ CHAIN_COLUMNS = (*HASHED_COLUMNS, "hash")
 
 
 def chain_rows(conn: Connection) -> Iterator[Sequence[Any]]:
-    """Every record as a tuple of CHAIN_COLUMNS, in position order, streamed a page at a
-    time (on SQLite through the DB-API cursor of ``conn``, in its transaction)."""
-    if conn.dialect.name == "sqlite":
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(f"SELECT {', '.join(CHAIN_COLUMNS)} FROM records ORDER BY position")
-            while page := cursor.fetchmany(5000):
-                yield from page
-        finally:
-            cursor.close()
-        return
-    query = select(*(records.c[name] for name in CHAIN_COLUMNS)).order_by(records.c.position)
-    streamed = query.execution_options(stream_results=True, yield_per=5000)
-    for page in conn.execute(streamed).partitions():
-        yield from page
+    """Every record as a tuple of CHAIN_COLUMNS, in position order, streamed."""
+    columns = (records.c[name] for name in CHAIN_COLUMNS)
+    return tldb.tuples(conn, select(*columns).order_by(records.c.position))
 
 
 def verify_chain(rows: Iterable[Sequence[Any]]) -> tuple[int, str, int | None, str | None]:
