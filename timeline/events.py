@@ -252,12 +252,13 @@ def date_label(doc: Mapping[str, Any]) -> str:
 
     The label is the span's (earliest, latest, precision, mod); the other date fields only
     decide whether reading the span fails and the plain fallback is used: the reference by
-    whether it is an ISO day, the EDTF by whether it is empty. So those six values are the key.
+    whether it is an ISO day, the EDTF by whether it is empty. So those six values are the key
+    (the reference itself: a finer key than its being a day, and no call to work that out).
     """
     get = doc.get
     try:
         key = (get("earliest"), get("latest"), get("precision"), get("mod"),
-               _iso_day(get("reference")), not get("edtf"))
+               get("reference"), not get("edtf"))
         label = _LABELS.get(key)
     except TypeError:  # an unhashable value: a malformed payload, labelled uncached
         return _label_now(doc)

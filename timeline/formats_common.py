@@ -9,6 +9,7 @@ followed by ``\\`` or ``;`` is kept as it is).
 
 from __future__ import annotations
 
+import operator
 import re
 from typing import Any
 
@@ -163,9 +164,13 @@ def event_csv_row(event: dict[str, Any]) -> list[Any]:
     """The cells of one event in :data:`CSV_COLUMNS` order, for a :func:`csv.writer`: the values
     themselves (None, numbers), which the writer turns into the very text :func:`cell` gives
     (None -> empty, a number via str); a bool in a numeric column becomes ``true``/``false``."""
-    get = event.get
-    src = get("source") or _NO_SOURCE
-    actors = get("actors")
+    try:  # a document has every key (docs/event-shape.md): one C call reads them all
+        values = _ROW_FIELDS(event)
+    except KeyError:  # a partial mapping, from Python callers
+        values = tuple(map(event.get, _ROW_KEYS))
+    (id_, type_, subtype, earliest, latest, precision, mod, date_text, reference, edtf,
+     summary, actors, location, country, killed, injured, detained, src, evidence,
+     ev_start, ev_end, conf, method, status) = values
     if actors:
         items = []
         for a in actors:
@@ -176,22 +181,29 @@ def event_csv_row(event: dict[str, Any]) -> list[Any]:
         actor_cell = "; ".join(items)
     else:
         actor_cell = ""
-    killed, injured, detained = get("killed"), get("injured"), get("detained")
-    ev_start, ev_end, conf = get("evidence_start"), get("evidence_end"), get("confidence")
+    if not src:
+        src = _NO_SOURCE
     if (
         killed.__class__ is bool or injured.__class__ is bool or detained.__class__ is bool
         or ev_start.__class__ is bool or ev_end.__class__ is bool or conf.__class__ is bool
     ):
         killed, injured, detained = _count(killed), _count(injured), _count(detained)
         ev_start, ev_end, conf = _count(ev_start), _count(ev_end), _count(conf)
+    get = src.get
     return [
-        get("id"), get("type"), get("subtype"), get("earliest"), get("latest"),
-        get("precision"), get("mod"), get("date_text"), get("reference"), get("edtf"),
-        get("summary"), actor_cell, get("location"), get("country"),
-        killed, injured, detained,
-        src.get("name"), src.get("url"), src.get("title"), src.get("published"),
-        src.get("sha256"),
-        get("evidence"), ev_start, ev_end, conf, get("method"), get("status"),
+        id_, type_, subtype, earliest, latest, precision, mod, date_text, reference, edtf,
+        summary, actor_cell, location, country, killed, injured, detained,
+        get("name"), get("url"), get("title"), get("published"), get("sha256"),
+        evidence, ev_start, ev_end, conf, method, status,
     ]
+
+
+#: The document keys :func:`event_csv_row` reads, in its order (the source's come apart).
+_ROW_KEYS = (
+    "id", "type", "subtype", "earliest", "latest", "precision", "mod", "date_text", "reference",
+    "edtf", "summary", "actors", "location", "country", "killed", "injured", "detained",
+    "source", "evidence", "evidence_start", "evidence_end", "confidence", "method", "status",
+)
+_ROW_FIELDS = operator.itemgetter(*_ROW_KEYS)
 
 
