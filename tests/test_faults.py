@@ -543,7 +543,8 @@ def test_edited_read_tables_are_reported_and_rebuild_repairs_them(db_path: Path)
         "UPDATE events SET doc = json_set((SELECT payload FROM records r WHERE r.position = "
         "first_position), '$.killed', 0) WHERE first_position = (SELECT min(first_position) "
         "FROM events)",
-        "UPDATE events SET type = 'other' WHERE id = (SELECT max(id) FROM events)",
+        "UPDATE events SET type = 'other' WHERE first_position = "
+        "(SELECT max(first_position) FROM events)",
         "DELETE FROM event_actors WHERE seq = 0 AND event_position = "
         "(SELECT min(event_position) FROM event_actors)",
     )

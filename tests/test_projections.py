@@ -19,7 +19,7 @@ from timeline import projections
 from timeline.api import Timeline
 from timeline.errors import UsageError
 from timeline.events import PRECISIONS
-from timeline.schema import events, projection_state
+from timeline.schema import events, projection_state, records
 
 WORKERS = Path(__file__).resolve().parent / "helpers" / "workers.py"
 
@@ -77,7 +77,10 @@ def test_an_event_as_recorded_is_stored_once_and_reads_back_whole(db: str) -> No
         tl.amend(changed, killed=4, reason="toll")
         tl.retract(gone, reason="duplicate")
         with tl.engine.connect() as conn:
-            docs = dict(conn.execute(select(events.c.id, events.c.doc)).all())
+            docs = dict(conn.execute(
+                select(records.c.stream_id, events.c.doc)
+                .join_from(events, records, records.c.position == events.c.first_position)
+            ).all())
         assert docs[kept] is None  # the log holds its document
         assert docs[changed] is not None and docs[gone] is not None
         shown = {e["id"]: e for e in tl.show(include_retracted=True)}

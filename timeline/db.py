@@ -25,7 +25,7 @@ from timeline.errors import StoreError
 #: The Alembic revision this code was written for. Compared with one SELECT on every open, so
 #: alembic is imported only when the schema actually needs migrating. A test keeps it equal to
 #: the head of migrations/versions.
-HEAD_REVISION = "0003_lean_events"
+HEAD_REVISION = "0004_actor_keyed_rows"
 
 ENV_VAR = "TIMELINE_DB"
 BUSY_TIMEOUT_MS = 30_000

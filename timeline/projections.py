@@ -20,9 +20,11 @@ from sqlalchemy import (
     Engine,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
+    cast,
     create_engine,
     delete,
     event,
@@ -92,10 +94,10 @@ def _fold(conn: Connection, batch: Iterable[tuple[int, str, str, Any, str]],
         # versions are unique), only from a log changed outside timeline: the first one wins,
         # the fold goes on, and `verify` reports the broken chain.
         if new_events:
-            _insert_new_rows(conn, events, new_events)
+            _insert_new_rows(conn, events, _NEW_EVENT, new_events)
             new_events.clear()
         if new_actors:
-            _insert_new_rows(conn, event_actors, new_actors)
+            _insert_new_rows(conn, event_actors, _NEW_ACTOR, new_actors)
             new_actors.clear()
 
     add_event, add_actor = new_events.append, new_actors.append
@@ -104,13 +106,12 @@ def _fold(conn: Connection, batch: Iterable[tuple[int, str, str, Any, str]],
         position, stream_id, kind, payload, at = item
         if kind == recorded:
             get = payload.get
-            # The columns of `events`, in table order; no document: an event as recorded has
-            # its record's payload for one (see _doc), so the log is not written twice.
-            add_event((stream_id, get("type"), "active", get("earliest"), get("latest"),
-                       sort_key(payload), position, position, None))
+            # The columns of _NEW_EVENT; no document: an event as recorded has its record's
+            # payload for one (see _doc), so the log is not written twice.
+            add_event((get("type"), get("earliest"), get("latest"), sort_key(payload),
+                       position, position))
             for seq, actor in enumerate(get("actors") or ()):
-                name = actor["name"]
-                add_actor((position, seq, name, fold_key(name), actor["role"]))
+                add_actor((fold_key(actor["name"]), position, seq, actor["role"]))
             if len(new_events) >= flush_every:
                 flush()
             continue
@@ -122,19 +123,27 @@ def _fold(conn: Connection, batch: Iterable[tuple[int, str, str, Any, str]],
     return count, position
 
 
-def _insert_new_rows(conn: Connection, table: Any, rows: list[tuple[Any, ...]]) -> None:
-    """Insert tuples (in the table's column order), skipping rows whose primary key is already
-    there; the driver's executemany on SQLite and PostgreSQL."""
-    names = [column.name for column in table.columns]
+#: The columns a fold gives a new row of events (the others: status "active", no document) and
+#: of event_actors, in the order of the fold's tuples.
+_NEW_EVENT = ("type", "earliest", "latest", "sort_key", "first_position", "last_position")
+_NEW_ACTOR = ("actor_key", "event_position", "seq", "role")
+
+
+def _insert_new_rows(conn: Connection, table: Any, names: Sequence[str],
+                     rows: list[tuple[Any, ...]]) -> None:
+    """Insert tuples of the columns ``names`` (a new event's status is "active"), skipping
+    rows whose primary key is already there; the driver's executemany on SQLite and
+    PostgreSQL."""
+    fixed = {"status": "active"} if table is events else {}
     mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(conn.dialect.paramstyle)
     if mark is None or conn.dialect.name not in ("sqlite", "postgresql"):
         conn.execute(_insert_new(conn, table),
-                     [dict(zip(names, row, strict=True)) for row in rows])
+                     [dict(zip(names, row, strict=True), **fixed) for row in rows])
         return
-    marks = ", ".join([mark] * len(names))
+    columns = ", ".join([*names, *fixed])
+    values = ", ".join([mark] * len(names) + [f"'{value}'" for value in fixed.values()])
     conn.exec_driver_sql(
-        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks}) "
-        "ON CONFLICT DO NOTHING", rows)
+        f"INSERT INTO {table.name} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING", rows)
 
 
 def _insert_new(conn: Connection, table: Any) -> Any:
@@ -152,7 +161,6 @@ def _insert_new(conn: Connection, table: Any) -> Any:
 
 def _event_row(doc: dict[str, Any], first: int, last: int) -> dict[str, Any]:
     return {
-        "id": doc["id"],
         "type": doc["type"],
         "status": doc["status"],
         "earliest": doc["earliest"],
@@ -168,23 +176,37 @@ def _event_row(doc: dict[str, Any], first: int, last: int) -> dict[str, Any]:
 def _actor_rows(doc: dict[str, Any], position: int) -> list[dict[str, Any]]:
     return [
         {
+            "actor_key": ev.fold_key(actor["name"]),
             "event_position": position,
             "seq": seq,
-            "actor": actor["name"],
-            "actor_key": ev.fold_key(actor["name"]),
             "role": actor["role"],
         }
         for seq, actor in enumerate(doc["actors"] or [])
     ]
 
 
-def _documents() -> Any:
+def _documents(conn: Connection) -> Any:
     """SELECT of what an event's document is made of: the stored document of an event that
-    changed since it was recorded, else its recording record (see _doc)."""
+    changed since it was recorded, else its recording record (see _doc). The event's id is
+    its recording record's stream."""
     r = records.c
+    payload: Any = r.payload
+    if conn.dialect.name == "sqlite":
+        # The stored bytes: orjson reads UTF-8 itself, no str is made for it to read back
+        # (about a tenth of a CSV export). Not on PostgreSQL, where text -> bytea unescapes.
+        payload = cast(payload, LargeBinary)
     return select(
-        events.c.id, events.c.doc, r.kind, r.schema_version, r.payload, r.recorded_at,
+        r.stream_id, events.c.doc, r.kind, r.schema_version, payload, r.recorded_at,
     ).join_from(events, records, r.position == events.c.first_position)
+
+
+def _by_id(query: Any, event_id: str) -> Any:
+    """``query`` (of _documents) narrowed to the event ``event_id``: through the log's unique
+    (stream_id, version) index to its event.recorded record; the first, should a log changed
+    outside timeline hold two."""
+    r = records.c
+    return (query.where(r.stream_id == event_id, r.kind == rk.EVENT_RECORDED)
+            .order_by(r.position).limit(1))
 
 
 def _doc(row: Any) -> dict[str, Any]:
@@ -200,8 +222,7 @@ def _doc(row: Any) -> dict[str, Any]:
 
 def _change_event(conn: Connection, record: Record) -> None:
     row = conn.execute(
-        _documents().add_columns(events.c.first_position)
-        .where(events.c.id == record.stream_id)
+        _by_id(_documents(conn).add_columns(events.c.first_position), record.stream_id)
     ).first()
     if row is None:  # a record about an event this projection never saw: nothing to change
         return
@@ -211,10 +232,14 @@ def _change_event(conn: Connection, record: Record) -> None:
     else:
         new = ev.retracted(doc, record.recorded_at)
     values = _event_row(new, row.first_position, record.position)
-    conn.execute(update(events).where(events.c.id == record.stream_id).values(values))
+    conn.execute(update(events).where(events.c.first_position == row.first_position)
+                 .values(values))
     if new["actors"] != doc["actors"]:
-        conn.execute(delete(event_actors)
-                     .where(event_actors.c.event_position == row.first_position))
+        # Through the key: the actors' keys, then the position (the table is keyed by actor).
+        old = {key["actor_key"] for key in _actor_rows(doc, row.first_position)}
+        conn.execute(delete(event_actors).where(
+            event_actors.c.actor_key.in_(sorted(old)),
+            event_actors.c.event_position == row.first_position))
         rows = _actor_rows(new, row.first_position)
         if rows:
             conn.execute(event_actors.insert(), rows)
@@ -521,7 +546,7 @@ def query(
     limit: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Event documents in chronological order, filtered; streamed row by row."""
-    q = _documents()
+    q = _documents(conn)
     if not include_retracted:
         q = q.where(events.c.status == "active")
     if types:
@@ -550,10 +575,8 @@ def query(
     q = q.order_by(events.c.sort_key, events.c.first_position)
     if limit is not None:
         q = q.limit(limit)
-    for page in conn.execute(q.execution_options(stream_results=True, yield_per=1000)
-                             ).partitions():
-        for row in page:
-            yield _doc(row)
+    for row in tldb.tuples(conn, q, 1000):
+        yield _doc(row)
 
 
 def _frequent(conn: Connection, wanted: list[Any], limit: int) -> bool:
@@ -569,7 +592,7 @@ def _frequent(conn: Connection, wanted: list[Any], limit: int) -> bool:
 
 
 def get(conn: Connection, event_id: str) -> dict[str, Any] | None:
-    row = conn.execute(_documents().where(events.c.id == event_id)).first()
+    row = conn.execute(_by_id(_documents(conn), event_id)).first()
     return _doc(row) if row else None
 
 
@@ -587,10 +610,12 @@ def same(a: Connection, b: Connection) -> bool:
 
 
 def _same_in_order(a: Connection, b: Connection, *, stored: bool) -> bool:
-    """The tables compared row by row, in rowid order (``stored``, SQLite) or key order."""
+    """The tables compared row by row, in rowid order (``stored``, SQLite) or key order (the
+    storage order of a table WITHOUT ROWID)."""
     for table in PROJECTION_TABLES:
+        rowid = table.dialect_options["sqlite"]["with_rowid"]
         order: list[Any] = (
-            [literal_column("rowid")] if stored else list(table.primary_key.columns))
+            [literal_column("rowid")] if stored and rowid else list(table.primary_key.columns))
         query = select(table).order_by(*order)
         left, right = tldb.tuples(a, query, PAGE), tldb.tuples(b, query, PAGE)
         if any(x != y for x, y in itertools.zip_longest(left, right)):

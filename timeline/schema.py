@@ -48,36 +48,34 @@ Index("ix_records_recorded_at", records.c.recorded_at)
 events = Table(
     "events",
     metadata,
-    Column("id", String(40), nullable=False),
     Column("type", String(20), nullable=False),
     Column("status", String(12), nullable=False),
     Column("earliest", String(10)),
     Column("latest", String(10)),
     Column("sort_key", String(24), nullable=False),
     # Keyed by the position of the record that recorded the event: rows arrive in key order
-    # (on SQLite it is the rowid), while ids come in no order and only feed a small index.
+    # (on SQLite it is the rowid). An event's id is its stream's: found through the log's
+    # unique (stream_id, version) index, joined on this position (see projections.by_id).
     Column("first_position", Position, primary_key=True, autoincrement=False),
     Column("last_position", Position, nullable=False),
     # The document of an event that changed since it was recorded (amended, retracted); NULL
     # while it is as recorded, when its recording record's payload is the document.
     Column("doc", Text),
 )
-Index("ix_events_id", events.c.id, unique=True)
 # Chronological order is one index walk: sort_key is "earliest|latest" (see events.sort_key).
 Index("ix_events_order", events.c.sort_key, events.c.first_position)
 
 event_actors = Table(
     "event_actors",
     metadata,
-    # The event's first_position: an event's actors, like events, arrive in key order.
+    # Keyed by actor, then by the event's first_position: the table is the actor index (on
+    # SQLite WITHOUT ROWID, one B-tree), and an append adds at the end of each actor's run.
+    Column("actor_key", String(200), primary_key=True),
     Column("event_position", Position, primary_key=True, autoincrement=False),
     Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("actor", String(200), nullable=False),
-    Column("actor_key", String(200), nullable=False),
     Column("role", String(20), nullable=False),
+    sqlite_with_rowid=False,
 )
-# Each actor's events in log order: an append adds at the end of the actor's run.
-Index("ix_event_actors_actor_key", event_actors.c.actor_key, event_actors.c.event_position)
 
 sources = Table(
     "sources",
