@@ -358,7 +358,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
 
         with tl.engine.connect() as conn:
             counts = dict(conn.exec_driver_sql(
-                "SELECT actor, count(*) FROM event_actors GROUP BY actor").all())
+                "SELECT actor_key, count(*) FROM event_actors GROUP BY actor_key").all())
         frequent = max(counts, key=lambda name: counts[name])
         rare = min(counts, key=lambda name: (counts[name], name))
         print("show --actor X (wall time, median of 5)")

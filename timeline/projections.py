@@ -60,8 +60,13 @@ def apply(conn: Connection, batch: Sequence[Record]) -> None:
     """Fold ``batch`` (in log order) into the read tables and move the checkpoint."""
     if not batch:
         return
-    _fold(conn, [(r.position, r.stream_id, r.kind, r.payload, r.recorded_at) for r in batch])
+    _fold(conn, [[_as_row(r) for r in batch]], decoded=True)
     set_checkpoint(conn, batch[-1].position)
+
+
+def _as_row(r: Record) -> tuple[int, str, str, int, Any, str]:
+    """A record as a fold reads it: the columns of LogReader.raw_pages, its payload decoded."""
+    return (r.position, r.stream_id, r.kind, r.schema_version, r.payload, r.recorded_at)
 
 
 class _Folded(NamedTuple):
@@ -74,25 +79,32 @@ class _Folded(NamedTuple):
     recorded_at: str
 
 
-def _fold(conn: Connection, batch: Iterable[tuple[int, str, str, Any, str]],
+def _fold(conn: Connection, pages: Iterable[Sequence[tuple[int, Any, str, int, Any, Any]]], *,
+          decoded: bool = False, copy_to: Connection | None = None,
           flush_every: int = 5000) -> tuple[int, int]:
-    """Fold (position, stream_id, kind, payload, recorded_at) tuples, in log order; returns
-    how many were folded and the last position.
+    """Fold pages of records in log order; returns how many were folded and the last position.
 
+    A record is a tuple of LogReader.raw_pages: (position, stream_id, kind, schema_version,
+    payload, recorded_at), its payload as stored (``decoded``: already decoded and upcast).
     Runs of event.recorded, nearly the whole of a log, become plain row tuples inserted with
     the driver's executemany every ``flush_every`` events; any other kind goes through its
-    handler. Each payload is dropped as soon as it is folded: a long fold holds row tuples only.
+    handler. Each payload is dropped as soon as it is folded: a long fold holds row tuples
+    only. ``copy_to`` (a scratch database with no log of its own) also gets each page of raw
+    records, for the documents of events as recorded.
     """
     new_events: list[tuple[Any, ...]] = []
     new_actors: list[tuple[Any, ...]] = []
     recorded = rk.EVENT_RECORDED
-    sort_key = ev.sort_key
+    current = rk.SCHEMA_VERSIONS
+    recorded_version = current[recorded]
+    upcast = rk.upcast
     fold_key = ev.fold_key
+    decode = orjson.loads  # records.loads, without the call in between
 
     def flush() -> None:
         # A second event.recorded for an id already folded cannot come from the store (stream
-        # versions are unique), only from a log changed outside timeline: the first one wins,
-        # the fold goes on, and `verify` reports the broken chain.
+        # versions are unique), only from a log changed outside timeline: the fold goes on,
+        # lookups by id take the first, and `verify` reports the broken chain.
         if new_events:
             _insert_new_rows(conn, events, _NEW_EVENT, new_events)
             new_events.clear()
@@ -102,23 +114,42 @@ def _fold(conn: Connection, batch: Iterable[tuple[int, str, str, Any, str]],
 
     add_event, add_actor = new_events.append, new_actors.append
     count = position = 0
-    for count, item in enumerate(batch, 1):  # noqa: B007 (returned below)
-        position, stream_id, kind, payload, at = item
-        if kind == recorded:
-            get = payload.get
-            # The columns of _NEW_EVENT; no document: an event as recorded has its record's
-            # payload for one (see _doc), so the log is not written twice.
-            add_event((get("type"), get("earliest"), get("latest"), sort_key(payload),
-                       position, position))
-            for seq, actor in enumerate(get("actors") or ()):
-                add_actor((fold_key(actor["name"]), position, seq, actor["role"]))
-            if len(new_events) >= flush_every:
-                flush()
-            continue
-        flush()
-        handler = _HANDLERS.get(kind)
-        if handler is not None:
-            handler(conn, _Folded(*item))
+    for page in pages:
+        if copy_to is not None:
+            copy_to.exec_driver_sql(
+                "INSERT INTO records (position, stream_id, kind, schema_version, payload, "
+                "recorded_at) VALUES (?, ?, ?, ?, ?, ?)", page)
+        for position, stream_id, kind, schema_version, payload, at in page:
+            count += 1
+            if kind == recorded:
+                if not decoded:
+                    payload = decode(payload)
+                    if schema_version != recorded_version:
+                        payload = upcast(kind, schema_version, payload)
+                get = payload.get
+                # The columns of _NEW_EVENT (sort_key as events.sort_key makes it, inline: this
+                # loop runs once per event of the log); no document: an event as recorded has
+                # its record's payload for one (see _doc), so the log is not written twice.
+                earliest, latest = get("earliest"), get("latest")
+                last = latest or "9999-12-31"
+                add_event((get("type"), earliest, latest, f"{earliest or last}|{last}",
+                           position, position))
+                actors = get("actors")
+                if actors:
+                    for seq, actor in enumerate(actors):
+                        add_actor((fold_key(actor["name"]), position, seq, actor["role"]))
+                if len(new_events) >= flush_every:
+                    flush()
+                continue
+            flush()
+            handler = _HANDLERS.get(kind)
+            if handler is None:
+                continue
+            if not decoded:
+                payload = loads(payload)
+                if schema_version != current.get(kind, schema_version):
+                    payload = upcast(kind, schema_version, payload)
+            handler(conn, _Folded(position, stream_id, kind, payload, at))
     flush()
     return count, position
 
@@ -351,23 +382,25 @@ def fold_all(conn: Connection, stream: Iterable[Record], chunk: int = 5000, *,
     them once at the end, in the same transaction. ``copy_log`` (a scratch database, which
     has no log of its own) also copies the records the read tables point at.
     """
-    rows: Iterator[tuple[int, str, str, Any, str]]
+    pages: Iterator[list[tuple[int, Any, str, int, Any, Any]]]
     if isinstance(stream, LogReader):
-        raw = stream.raw_rows()
-        rows = _decoded(raw, conn if copy_log else None)
+        pages = stream.raw_pages(lean=not copy_log)
     elif copy_log:
         raise TypeError("copy_log needs a Store.read answer")
     else:
-        rows = ((r.position, r.stream_id, r.kind, r.payload, r.recorded_at) for r in stream)
-    first = list(itertools.islice(rows, chunk))
+        records_ = iter(stream)
+        pages = iter(lambda: [_as_row(r) for r in itertools.islice(records_, chunk)], [])
+    first = next(pages, [])
     if not first:
         return 0
     dropped: list[Index] = []
     with contextlib.ExitStack() as stack:
-        if len(first) == chunk and _empty(conn):
+        if len(first) >= chunk and _empty(conn):
             dropped = _drop_indexes(conn)
             stack.enter_context(_bulk_cache(conn))
-        count, last = _fold(conn, itertools.chain(first, rows), chunk)
+        count, last = _fold(conn, itertools.chain([first], pages),
+                            decoded=not isinstance(stream, LogReader),
+                            copy_to=conn if copy_log else None, flush_every=chunk)
         set_checkpoint(conn, last)
     # With the usual cache: building an index sorts in cache-sized runs, and larger runs made
     # it slower, not faster (measured on a million events).
@@ -376,9 +409,9 @@ def fold_all(conn: Connection, stream: Iterable[Record], chunk: int = 5000, *,
     return count
 
 
-#: Page cache (KiB) of a long fold on SQLite. Event ids come in no order, so each insert
-#: lands somewhere in the primary-key indexes; with SQLite's default 2 MiB those pages keep
-#: leaving the cache once a log holds some tens of thousands of events.
+#: Page cache (KiB) of a long fold on SQLite. event_actors is keyed by actor, so each insert
+#: lands at the end of one of thousands of actors' runs; with SQLite's default 2 MiB those
+#: pages keep leaving the cache once a log holds some tens of thousands of events.
 BULK_CACHE_KIB = 256 * 1024
 
 
@@ -394,28 +427,6 @@ def _bulk_cache(conn: Connection) -> Iterator[None]:
         yield
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size = {before}")
-
-
-def _decoded(
-    raw: Iterator[tuple[int, str, str, int, str, str]], copy_to: Connection | None
-) -> Iterator[tuple[int, str, str, Any, str]]:
-    """Fold tuples of raw log rows (payloads decoded and upcast); with ``copy_to``, the raw
-    rows are also written to that connection's copy of the log, a page at a time."""
-    current = rk.SCHEMA_VERSIONS
-    upcast = rk.upcast
-    while True:
-        page = list(itertools.islice(raw, 5000))
-        if not page:
-            return
-        if copy_to is not None:
-            copy_to.exec_driver_sql(
-                "INSERT INTO records (position, stream_id, kind, schema_version, payload, "
-                "recorded_at) VALUES (?, ?, ?, ?, ?, ?)", page)
-        for position, stream_id, kind, schema_version, payload, at in page:
-            decoded = loads(payload)
-            if schema_version != current.get(kind, schema_version):
-                decoded = upcast(kind, schema_version, decoded)
-            yield position, stream_id, kind, decoded, at
 
 
 #: Secondary indexes a long fold into empty tables builds at the end rather than row by row.

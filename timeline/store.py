@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, LargeBinary, case, cast, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -134,7 +134,7 @@ class Store:
         """Records after ``since_position`` in log order, streamed in pages.
 
         ``until`` (an ISO UTC timestamp) keeps only records recorded at or before it. The
-        answer is an iterator of records; folds read it through ``LogReader.raw_rows``.
+        answer is an iterator of records; folds read it through ``LogReader.raw_pages``.
         """
         return LogReader(self.engine, since_position, until, stream_id, conn)
 
@@ -196,7 +196,7 @@ class LogReader(Iterator[Record]):
     """The records ``Store.read`` selected, as an iterator of ``Record``.
 
     Without a connection each page is read on a connection of its own, so a slow consumer
-    holds no read transaction. ``raw_rows`` is the lean path projections take: plain tuples
+    holds no read transaction. ``raw_pages`` is the lean path projections take: plain tuples
     of only the columns a fold needs, every page on one connection.
     """
 
@@ -242,23 +242,39 @@ class LogReader(Iterator[Record]):
                 return
             position = rows[-1].position
 
-    def raw_rows(self) -> Iterator[tuple[int, str, str, int, str, str]]:
-        """(position, stream_id, kind, schema_version, payload as stored, recorded_at) of each
-        record, every page on one connection: the lean path folds read (they decode and
-        upcast the payloads themselves, and a scratch database may copy them as they are)."""
+    def raw_pages(self, *, lean: bool = False
+                  ) -> Iterator[list[tuple[int, Any, str, int, Any, Any]]]:
+        """Pages of (position, stream_id, kind, schema_version, payload as stored, recorded_at),
+        every page on one connection: the path folds read (they decode and upcast payloads
+        themselves, and a scratch database may copy the rows as they are).
+
+        ``lean``: what a fold of the read tables needs and no more: an event.recorded row has
+        neither stream_id nor recorded_at (None), and on SQLite payloads come as bytes, which
+        orjson reads without a str made first.
+        """
         if self.conn is None:
             with self.engine.connect() as own:
-                yield from self._raw_rows(own)
+                yield from self._raw_pages(own, lean)
         else:
-            yield from self._raw_rows(self.conn)
+            yield from self._raw_pages(self.conn, lean)
 
-    def _raw_rows(self, conn: Connection) -> Iterator[tuple[int, str, str, int, str, str]]:
+    def _raw_pages(self, conn: Connection, lean: bool
+                   ) -> Iterator[list[tuple[int, Any, str, int, Any, Any]]]:
         c = records.c
-        columns = (c.position, c.stream_id, c.kind, c.schema_version, c.payload, c.recorded_at)
+        columns: tuple[Any, ...] = (
+            c.position, c.stream_id, c.kind, c.schema_version, c.payload, c.recorded_at)
+        if lean:
+            recorded = c.kind == EVENT_RECORDED
+            payload: Any = c.payload
+            if conn.dialect.name == "sqlite":
+                payload = cast(payload, LargeBinary)
+            columns = (c.position, case((recorded, None), else_=c.stream_id), c.kind,
+                       c.schema_version, payload, case((recorded, None), else_=c.recorded_at))
         position = self.since_position
         while True:
             rows = list(tldb.tuples(conn, self._query(columns, position), self.PAGE))
-            yield from rows
+            if rows:
+                yield rows
             if len(rows) < self.PAGE:
                 return
             position = rows[-1][0]
