@@ -244,3 +244,29 @@ def test_a_label_made_without_the_date_grammar_is_the_date_layers(
     doc = {"earliest": days[0], "latest": days[1], "precision": precision, "mod": mod,
            "reference": "2024-06-18", "edtf": "x", "date_text": "t"}
     assert ev._label_now(doc) == DateSpan.from_dict(doc).label()
+
+
+_day = st.one_of(st.none(), st.just(""), st.dates().map(date.isoformat))
+
+
+@settings(max_examples=100, deadline=None)
+@given(spans=st.lists(st.tuples(_day, _day), min_size=1, max_size=8))
+def test_the_fold_orders_each_event_by_events_sort_key(spans: list[tuple[Any, Any]]) -> None:
+    """The fold makes the sort key inline; it is events.sort_key's, raw or decoded payloads."""
+    import orjson
+
+    from timeline import events as ev
+    from timeline import records as rk
+
+    payloads = [dict(event_fields(earliest=a, latest=b), actors=[{"name": "ISKP",
+                                                                  "role": "perpetrator"}])
+                for a, b in spans]
+    raw = [(n, None, rk.EVENT_RECORDED, 1, orjson.dumps(p), None)
+           for n, p in enumerate(payloads, 1)]
+    decoded = [(n, f"ev-{n:010x}", rk.EVENT_RECORDED, 1, p, "2026-11-25T00:00:00Z")
+               for n, p in enumerate(payloads, 1)]
+    for rows, is_decoded in ((raw, False), (decoded, True)):
+        with projections.scratch() as engine, engine.begin() as conn:
+            projections._fold(conn, [rows], decoded=is_decoded)
+            keys = conn.execute(select(events.c.sort_key).order_by(events.c.first_position))
+            assert keys.scalars().all() == [ev.sort_key(p) for p in payloads]
