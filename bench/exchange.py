@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from append import payloads  # noqa: E402  (bench/append.py: the same events as the append bench)
 
-from timeline import export  # noqa: E402
+from timeline import export, render  # noqa: E402
 from timeline.api import Timeline  # noqa: E402
 from timeline.formats_common import CSV_COLUMNS, event_csv_cells  # noqa: E402
 
@@ -85,7 +85,7 @@ def cpu_timed(work: Callable[[], Any]) -> tuple[float, float, Any]:
 def export_file(db: Path, fmt: str, target: Path) -> int:
     with Timeline(str(db), user="bench") as tl, open(target, "w", encoding="utf-8",
                                                        newline="") as out:
-        return export.write(fmt, tl.show(), out)
+        return export.write(fmt, tl.show(labels=fmt in render.PRINTS_LABEL), out)
 
 
 def import_file(db: Path, fmt: str, source: Path) -> int:
@@ -139,32 +139,55 @@ def rates(db: Path, n: int, folder: Path) -> dict[str, Path]:
 # --------------------------------------------------------------------------- memory
 
 
-def rss_of(args: list[str], log: Path) -> int:
-    """Peak resident set (KiB) of ``timeline ARGS`` run in a fresh interpreter.
+def rss_of(args: list[str], log: Path) -> tuple[int, int]:
+    """Peak resident set (KiB) of ``timeline ARGS`` run in a fresh interpreter: the peak of
+    its anonymous part (the process's own memory) and the peak of the whole (VmHWM).
 
-    Read as VmHWM of the child's own address space (this file, --rss): the ru_maxrss that
-    wait4 reports for a child also counts the forking parent's resident set copied at fork
-    (the kernel carries it over the exec), which here is the bench holding 100k payloads.
+    Read in the child's own address space (this file, --rss): the ru_maxrss that wait4
+    reports for a child also counts the forking parent's resident set copied at fork (the
+    kernel carries it over the exec), which here is the bench holding 100k payloads. The
+    whole includes the pages of the database file that SQLite reads through a memory map
+    (timeline.db.MMAP_BYTES): page cache, which grows with the file read and which the kernel
+    takes back at will; the anonymous part is what the command itself holds.
     """
     out = subprocess.run([sys.executable, __file__, "--rss", *args], capture_output=True,
                          text=True, check=False)
     if out.returncode != 0:
         log.write_text(out.stderr)
         raise SystemExit(f"timeline {' '.join(args)} failed: {out.stderr}")
-    return int(out.stdout.strip().splitlines()[-1])
+    anon, whole = out.stdout.strip().splitlines()[-1].split()
+    return int(anon), int(whole)
+
+
+def _status(field: str) -> int:
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith(field)))
 
 
 def rss_child(args: list[str]) -> None:
-    """Run ``timeline ARGS`` (the CLI's own entry point, in this process), then print VmHWM."""
+    """Run ``timeline ARGS`` (the CLI's own entry point, in this process), then print the peak
+    RssAnon (sampled every 2 ms: the kernel keeps no peak of it) and VmHWM."""
+    import threading
+
     from timeline.cli import app
 
+    peak, done = [_status("RssAnon:")], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.002):
+            peak[0] = max(peak[0], _status("RssAnon:"))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     try:
         app(args, prog_name="timeline")
     except SystemExit as exc:
         if exc.code:
             raise
-    status = Path("/proc/self/status").read_text()
-    print(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+    finally:
+        done.set()
+        sampler.join()
+    print(max(peak[0], _status("RssAnon:")), _status("VmHWM:"))
 
 
 def traced_peak(op: str, fmt: str, db: Path, file: Path, log: Path) -> int:
@@ -191,25 +214,25 @@ def child(op: str, fmt: str, db: str, file: str) -> None:
 
 def memory(dbs: dict[int, Path], folder: Path) -> None:
     log = folder / "stderr.log"
-    print("peak memory: peak RSS (VmHWM) of the `timeline` command / tracemalloc peak of the "
-          "call, each in a fresh interpreter")
+    print("peak memory of the `timeline` command: anonymous RSS (whole RSS, with the mapped "
+          "database file) / tracemalloc peak of the call; each in a fresh interpreter")
     print(f"  {'events':>8}  " + "  ".join(f"{op + ' ' + fmt:>24}" for op in ("export", "import")
                                           for fmt in FORMATS))
     for size, db in sorted(dbs.items()):
         cells = []
         for fmt in FORMATS:
             file = folder / f"mem-{size}.{fmt}"
-            rss = rss_of(["export", "--db", str(db), "-f", fmt, "-o", str(file)], log)
+            anon, rss = rss_of(["export", "--db", str(db), "-f", fmt, "-o", str(file)], log)
             peak = traced_peak("export", fmt, db, folder / f"traced-{size}.{fmt}", log)
-            cells.append(f"{rss / 1024:7.0f} MB / {peak / 1e6:7.1f} MB")
+            cells.append(f"{anon / 1024:4.0f} ({rss / 1024:4.0f}) MB / {peak / 1e6:5.1f} MB")
         for fmt in FORMATS:
             file = folder / f"mem-{size}.{fmt}"
             target = folder / f"mem-import-{size}-{fmt}.db"
-            rss = rss_of(["import", "--db", str(target), str(file), "-f", fmt], log)
+            anon, rss = rss_of(["import", "--db", str(target), str(file), "-f", fmt], log)
             target.unlink()
             peak = traced_peak("import", fmt, target, file, log)
             target.unlink()
-            cells.append(f"{rss / 1024:7.0f} MB / {peak / 1e6:7.1f} MB")
+            cells.append(f"{anon / 1024:4.0f} ({rss / 1024:4.0f}) MB / {peak / 1e6:5.1f} MB")
         print(f"  {size:>8,}  " + "  ".join(f"{c:>24}" for c in cells))
 
 

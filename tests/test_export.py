@@ -543,3 +543,17 @@ def test_jsonl_round_trip_property(evs: list[dict[str, Any]]) -> None:
     assert export.write("jsonl", evs, out) == len(evs)
     back = [e for _, e in export.read("jsonl", io.StringIO(out.getvalue()))]
     assert back == [{**e, "label": e.get("label")} for e in evs]
+
+
+@pytest.mark.parametrize("fmt", sorted(export.FORMATS))
+def test_only_the_formats_that_say_so_print_a_documents_own_label(
+    fmt: str, events: list[dict[str, Any]]
+) -> None:
+    """`timeline export` spares the label of formats outside render.PRINTS_LABEL
+    (Timeline.show(labels=False)): their output must not depend on it."""
+    from timeline.render import PRINTS_LABEL
+
+    unlabelled = [dict(e, label=None) for e in events]
+    relabelled = [dict(e, label=f"label {n}") for n, e in enumerate(events)]
+    same = _write(fmt, events) == _write(fmt, unlabelled) == _write(fmt, relabelled)
+    assert same == (fmt not in PRINTS_LABEL)

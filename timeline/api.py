@@ -257,8 +257,14 @@ class Timeline:
         as_of: str | datetime | date | None = None,
         include_retracted: bool = False,
         limit: int | None = None,
+        labels: bool = True,
     ) -> Iterator[dict[str, Any]]:
-        """The timeline: event documents in chronological order (see docs/event-shape.md)."""
+        """The timeline: event documents in chronological order (see docs/event-shape.md).
+
+        ``labels=False`` is for a reader that prints no ``label`` (the CSV, ACLED, TimelineJS,
+        Timesketch and HTML exports make their own or none): documents may then carry None
+        for it, which spares working it out for every event of a long export.
+        """
         for kind in types:
             if kind not in ev.TYPES:
                 raise UsageError(f"unknown event type {kind!r}; types: {', '.join(ev.TYPES)}")
@@ -274,6 +280,7 @@ class Timeline:
         options: dict[str, Any] = dict(
             actor=actor, with_affiliates=with_affiliates, exact=exact, role=role, types=types,
             date_from=start, date_to=end, include_retracted=include_retracted, limit=limit,
+            labels=labels,
         )
         # Everything above is checked now, before the caller prints a byte; the rows stream.
         return self._events(until, options)

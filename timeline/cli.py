@@ -380,6 +380,7 @@ def export(
             actor=actor, with_affiliates=with_affiliates, exact=exact, role=role,
             types=type_ or (), date_from=date_from, date_to=date_to, as_of=as_of,
             include_retracted=include_retracted, limit=limit,
+            labels=fmt in render.PRINTS_LABEL,
         )
         if output is None:
             emit(events, fmt)

@@ -226,7 +226,10 @@ _BLANK_DOC: dict[str, Any] = dict.fromkeys(DOC_FIELDS)
 _DOC_SIZE = len(_BLANK_DOC)
 
 
-def recorded(event_id: str, payload: Mapping[str, Any], at: str) -> dict[str, Any]:
+def recorded(event_id: str, payload: Mapping[str, Any], at: str, *,
+             label: bool = True) -> dict[str, Any]:
+    """The document of an event as its event.recorded record says (``label``: False leaves
+    its date label None, for a reader that prints none)."""
     doc = _BLANK_DOC.copy()  # every key, in display order
     doc.update(payload)
     if len(doc) != _DOC_SIZE:  # keys of another tool's too: keep only the event's fields
@@ -235,7 +238,8 @@ def recorded(event_id: str, payload: Mapping[str, Any], at: str) -> dict[str, An
     # (A document-only key in a payload, such as "status", is overwritten here.)
     doc["id"], doc["status"], doc["version"] = event_id, "active", 1
     doc["recorded_at"] = doc["updated_at"] = at
-    doc["label"] = date_label(doc)
+    if label:
+        doc["label"] = date_label(doc)
     return doc
 
 

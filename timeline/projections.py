@@ -240,7 +240,7 @@ def _by_id(query: Any, event_id: str) -> Any:
             .order_by(r.position).limit(1))
 
 
-def _doc(row: Any) -> dict[str, Any]:
+def _doc(row: Any, labels: bool = True) -> dict[str, Any]:
     """The document of a row of ``_documents()``."""
     event_id, doc, kind, schema_version, payload, at = row[:6]
     if doc is not None:
@@ -248,7 +248,7 @@ def _doc(row: Any) -> dict[str, Any]:
     decoded = loads(payload)
     if schema_version != rk.SCHEMA_VERSIONS.get(kind, schema_version):
         decoded = rk.upcast(kind, schema_version, decoded)
-    return ev.recorded(event_id, decoded, at)
+    return ev.recorded(event_id, decoded, at, label=labels)
 
 
 def _change_event(conn: Connection, record: Record) -> None:
@@ -555,8 +555,10 @@ def query(
     date_to: str | None = None,
     include_retracted: bool = False,
     limit: int | None = None,
+    labels: bool = True,
 ) -> Iterator[dict[str, Any]]:
-    """Event documents in chronological order, filtered; streamed row by row."""
+    """Event documents in chronological order, filtered; streamed row by row. ``labels``
+    False: an event as recorded gets no date label (None), which its reader does not print."""
     q = _documents(conn)
     if not include_retracted:
         q = q.where(events.c.status == "active")
@@ -587,7 +589,7 @@ def query(
     if limit is not None:
         q = q.limit(limit)
     for row in tldb.tuples(conn, q, 1000):
-        yield _doc(row)
+        yield _doc(row, labels)
 
 
 def _frequent(conn: Connection, wanted: list[Any], limit: int) -> bool:

@@ -23,6 +23,9 @@ from timeline.errors import TimelineError, UsageError
 
 SHOW_FORMATS = ("table", "json", "jsonl", "csv")
 EXPORT_FORMATS = ("csv", "json", "jsonl", "timelinejs", "timesketch", "acled", "html")
+#: The export formats that print an event document's own "label" (they write the whole
+#: document): the others may be fed documents without one (``Timeline.show(labels=False)``).
+PRINTS_LABEL: frozenset[str] = frozenset({"json", "jsonl"})
 
 
 def check_format(fmt: str, allowed: Iterable[str] = SHOW_FORMATS) -> None:
