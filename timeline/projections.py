@@ -482,6 +482,7 @@ def scratch(log_file: str | None = None) -> Iterator[Engine]:
             def attach(dbapi_connection: Any, _record: Any) -> None:
                 # Unqualified, `records` names the attached log's: the scratch has none.
                 dbapi_connection.execute("ATTACH DATABASE ? AS log", (log_file,))
+                dbapi_connection.execute(f"PRAGMA log.mmap_size = {tldb.MMAP_BYTES}")
 
             event.listen(engine, "connect", attach)
         try:
