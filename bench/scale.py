@@ -199,7 +199,10 @@ def batches(gen: Generator, events: int, size: int, tl: Timeline) -> Iterator[li
 # -- raw sqlite3, the same rows into the same schema -----------------------------------------
 def rows_between(conn: sqlite3.Connection, table: str, low: int, high: int) -> list[tuple]:
     if table == "event_actors":
-        sql = "SELECT * FROM event_actors WHERE event_position BETWEEN ? AND ?"
+        # In the order the projector inserts them (an event's actors, event after event),
+        # not the table's key order (by actor), which would flatter the raw copy.
+        sql = ("SELECT * FROM event_actors WHERE event_position BETWEEN ? AND ? "
+               "ORDER BY event_position, seq")
     elif table == "events":
         sql = "SELECT * FROM events WHERE first_position BETWEEN ? AND ?"
     else:
