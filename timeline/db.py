@@ -9,12 +9,13 @@ write lock up front instead of failing with "database is locked" on its first wr
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
@@ -139,10 +140,17 @@ def tuples(conn: Connection, statement: Any, page: int = 5000) -> Iterator[tuple
     transaction of ``conn``. On SQLite the statement is compiled once (its IN lists expanded)
     and run on the DB-API cursor: long reads (folds, verify) then skip the result machinery
     that would otherwise handle every one of millions of rows."""
+    return itertools.chain.from_iterable(pages(conn, statement, page))
+
+
+def pages(conn: Connection, statement: Any, page: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of ``statement`` (see :func:`tuples`) in lists of exactly ``page`` rows but
+    the last: two reads of equal rows give equal pages, which compare in one C call."""
     if conn.dialect.name != "sqlite":
         streamed = statement.execution_options(stream_results=True, yield_per=page)
-        for rows in conn.execute(streamed).partitions():
-            yield from map(tuple, rows)
+        rows = map(tuple, conn.execute(streamed))
+        while chunk := list(itertools.islice(rows, page)):
+            yield chunk
         return
     compiled = statement.compile(dialect=conn.dialect,
                                  compile_kwargs={"render_postcompile": True})
@@ -150,8 +158,8 @@ def tuples(conn: Connection, statement: Any, page: int = 5000) -> Iterator[tuple
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(str(compiled), params)
-        while rows := cursor.fetchmany(page):
-            yield from rows
+        while batch := cursor.fetchmany(page):  # as many as asked for, until the last
+            yield cast("list[tuple[Any, ...]]", batch)
     finally:
         cursor.close()
 

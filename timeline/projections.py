@@ -631,8 +631,8 @@ def _same_in_order(a: Connection, b: Connection, *, stored: bool) -> bool:
         order: list[Any] = (
             [literal_column("rowid")] if stored and rowid else list(table.primary_key.columns))
         query = select(table).order_by(*order)
-        left, right = tldb.tuples(a, query, PAGE), tldb.tuples(b, query, PAGE)
-        if any(x != y for x, y in itertools.zip_longest(left, right)):
+        left, right = tldb.pages(a, query, PAGE), tldb.pages(b, query, PAGE)
+        if any(x != y for x, y in itertools.zip_longest(left, right)):  # page by page
             return False
     return True
 

@@ -272,7 +272,7 @@ class LogReader(Iterator[Record]):
                        c.schema_version, payload, case((recorded, None), else_=c.recorded_at))
         position = self.since_position
         while True:
-            rows = list(tldb.tuples(conn, self._query(columns, position), self.PAGE))
+            rows = list(tldb.tuples(conn, self._query(columns, position), self.PAGE))  # one page
             if rows:
                 yield rows
             if len(rows) < self.PAGE:
