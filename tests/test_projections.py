@@ -71,6 +71,19 @@ def test_a_limited_show_is_the_start_of_the_whole_answer_whichever_plan_runs(
     assert whole and list(crowded.show(**filters, limit=limit)) == whole[:limit]
 
 
+def test_a_late_from_day_makes_a_frequent_actor_gathered_not_walked(crowded: Timeline) -> None:
+    """The walk would step over every event before the day first: past the count's bound,
+    gathering the actor's events is the plan (both give the same answer, tested above)."""
+    with crowded.engine.connect() as conn:
+        wanted = [projections.event_actors.c.actor_key.in_(
+            sorted(projections.resolve_actor(conn, "PKK")))]
+        assert projections._frequent(conn, wanted, 1)
+        assert projections._frequent(conn, wanted, 1, "2015-06-01")
+        assert not projections._frequent(conn, wanted, 1, "2023-06-01")
+    late = list(crowded.show(actor="PKK", date_from="2023-06-01"))
+    assert late and list(crowded.show(actor="PKK", date_from="2023-06-01", limit=3)) == late[:3]
+
+
 def test_an_event_as_recorded_is_stored_once_and_reads_back_whole(db: str) -> None:
     with Timeline(db, user="test") as tl:
         [kept, changed, gone] = tl.add_many(many(3, every="ISKP", rare="MIT:agent"))

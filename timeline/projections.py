@@ -578,7 +578,7 @@ def query(
             wanted.append(a.actor_key.in_(sorted(keys)))
         if role is not None:
             wanted.append(a.role == role)
-        if limit is not None and _frequent(conn, wanted, limit):
+        if limit is not None and _frequent(conn, wanted, limit, date_from):
             # Walk the chronological index and keep the events the actor is in: the first
             # `limit` come after some limit * events / matches steps.
             q = q.where(select(a.event_position)
@@ -593,16 +593,32 @@ def query(
         yield _doc(row, labels)
 
 
-def _frequent(conn: Connection, wanted: list[Any], limit: int) -> bool:
+def _frequent(conn: Connection, wanted: list[Any], limit: int,
+              date_from: str | None = None) -> bool:
     """Whether the actor rows ``wanted`` selects are so many that walking the events in order
     and keeping the matching ones finds ``limit`` of them sooner than sorting them all: with
     m matches among n events, about limit * n / m steps against m, so when m * m > limit * n.
-    Counted through the actor index, stopping at that bound."""
+    Counted through the actor index, stopping at that bound.
+
+    The walk starts at the first event, so with ``date_from`` it first steps over the events
+    that sort before that day (the chronological index gives no lower bound for an overlap:
+    an event may begin long before the day and end after it); when those alone reach the
+    bound, gathering is the cheaper plan.
+    """
     n = checkpoint(conn)  # positions folded: at least the number of events
     bound = max(math.isqrt(max(limit, 1) * n), 1000)
-    matches = select(event_actors.c.event_position).where(*wanted).limit(bound).subquery()
-    found = conn.execute(select(func.count()).select_from(matches)).scalar() or 0
-    return found >= bound
+    if date_from is not None:
+        before = select(events.c.first_position).where(events.c.sort_key < date_from)
+        if _count_up_to(conn, before, bound) >= bound:
+            return False
+    matches = select(event_actors.c.event_position).where(*wanted)
+    return _count_up_to(conn, matches, bound) >= bound
+
+
+def _count_up_to(conn: Connection, query: Any, bound: int) -> int:
+    """How many rows ``query`` has, counting no further than ``bound``."""
+    counted = select(func.count()).select_from(query.limit(bound).subquery())
+    return int(conn.execute(counted).scalar() or 0)
 
 
 def get(conn: Connection, event_id: str) -> dict[str, Any] | None:
