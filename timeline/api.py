@@ -29,7 +29,7 @@ from timeline.errors import ConcurrencyError, NotFoundError, StoreError, UsageEr
 from timeline.records import NewRecord
 from timeline.schema import events as events_table
 from timeline.schema import records, sources
-from timeline.store import Store, chain_rows, verify_chain
+from timeline.store import ChainCheck, Store, chain_pages, chain_rows, verify_chain
 
 
 @dataclass(frozen=True)
@@ -431,13 +431,16 @@ class Timeline:
             if conn.dialect.name == "postgresql":
                 conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
-                count, head, bad, problem = verify_chain(chain_rows(conn))
-                if bad is not None:
-                    return VerifyReport(count, head, bad, problem, False)
+                # One pass over the log: each page is checked against the chain, then folded
+                # into the scratch read tables; the fold stops where the chain breaks.
+                check = ChainCheck()
                 log_file = self._log_file()
                 with projections.scratch(log_file) as engine, engine.begin() as fresh:
-                    projections.fold_all(fresh, self.store.read(conn=conn),
-                                         copy_log=log_file is None)
+                    projections.fold_chain_pages(fresh, check.pages(chain_pages(conn)),
+                                                 copy_log=log_file is None)
+                    count, head, bad, problem = check.result
+                    if bad is not None:
+                        return VerifyReport(count, head, bad, problem, False)
                     projections_ok = projections.same(conn, fresh)
         return VerifyReport(count, head, bad, problem, projections_ok)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
+import operator
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
@@ -390,6 +391,26 @@ def fold_all(conn: Connection, stream: Iterable[Record], chunk: int = 5000, *,
     else:
         records_ = iter(stream)
         pages = iter(lambda: [_as_row(r) for r in itertools.islice(records_, chunk)], [])
+    return _fold_long(conn, pages, decoded=not isinstance(stream, LogReader),
+                      copy_log=copy_log, chunk=chunk)
+
+
+#: The fold's columns of a tuple of store.CHAIN_COLUMNS (position, stream_id, kind,
+#: schema_version, payload, recorded_at).
+_FOLDED_OF_CHAIN = operator.itemgetter(0, 2, 4, 5, 6, 7)
+
+
+def fold_chain_pages(conn: Connection, pages: Iterable[Sequence[Sequence[Any]]], *,
+                     copy_log: bool = False) -> int:
+    """``fold_all`` over pages of whole records (tuples of store.CHAIN_COLUMNS, as
+    ``store.chain_pages`` reads them): verify reads the log once, for the chain and the fold."""
+    folded = (list(map(_FOLDED_OF_CHAIN, page)) for page in pages)
+    return _fold_long(conn, folded, decoded=False, copy_log=copy_log, chunk=5000)
+
+
+def _fold_long(conn: Connection, pages: Iterator[list[tuple[int, Any, str, int, Any, Any]]],
+               *, decoded: bool, copy_log: bool, chunk: int) -> int:
+    """fold_all's work on pages of fold tuples."""
     first = next(pages, [])
     if not first:
         return 0
@@ -398,8 +419,7 @@ def fold_all(conn: Connection, stream: Iterable[Record], chunk: int = 5000, *,
         if len(first) >= chunk and _empty(conn):
             dropped = _drop_indexes(conn)
             stack.enter_context(_bulk_cache(conn))
-        count, last = _fold(conn, itertools.chain([first], pages),
-                            decoded=not isinstance(stream, LogReader),
+        count, last = _fold(conn, itertools.chain([first], pages), decoded=decoded,
                             copy_to=conn if copy_log else None, flush_every=chunk)
         set_checkpoint(conn, last)
     # With the usual cache: building an index sorts in cache-sized runs, and larger runs made

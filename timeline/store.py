@@ -8,6 +8,7 @@ never disagree, and a crash leaves either the whole batch or none of it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -314,18 +315,23 @@ CHAIN_COLUMNS = (*HASHED_COLUMNS, "hash")
 
 def chain_rows(conn: Connection) -> Iterator[Sequence[Any]]:
     """Every record as a tuple of CHAIN_COLUMNS, in position order, streamed."""
+    return itertools.chain.from_iterable(chain_pages(conn))
+
+
+def chain_pages(conn: Connection) -> Iterator[list[tuple[Any, ...]]]:
+    """Every record as a tuple of CHAIN_COLUMNS, in position order, a page at a time."""
     columns = (records.c[name] for name in CHAIN_COLUMNS)
-    return tldb.tuples(conn, select(*columns).order_by(records.c.position))
+    return tldb.pages(conn, select(*columns).order_by(records.c.position))
 
 
-def verify_chain(rows: Iterable[Sequence[Any]]) -> tuple[int, str, int | None, str | None]:
-    """Recompute the chain over raw rows (tuples of CHAIN_COLUMNS) in position order.
+def verify_chain(rows: Iterable[Sequence[Any]], count: int = 0, prev: str = GENESIS_HASH
+                 ) -> tuple[int, str, int | None, str | None]:
+    """Recompute the chain over raw rows (tuples of CHAIN_COLUMNS) in position order, from the
+    start of the log or on from ``count`` records whose last hash is ``prev``.
 
     Returns (count, head hash, first bad position or None, what is wrong or None).
     """
-    prev = GENESIS_HASH
-    expected_position = 1
-    count = 0
+    expected_position = count + 1
     hashed = len(HASHED_COLUMNS)
     for row in rows:
         position = row[0]
@@ -342,3 +348,22 @@ def verify_chain(rows: Iterable[Sequence[Any]]) -> tuple[int, str, int | None, s
         expected_position += 1
         count += 1
     return count, prev, None, None
+
+
+class ChainCheck:
+    """The hash chain recomputed page by page as pages of CHAIN_COLUMNS tuples pass through
+    ``pages``, which stops before the first page that breaks it: whatever reads the pages
+    (verify's fold) reads the log in the same pass. The answer is in ``result`` once the
+    pages have run out."""
+
+    def __init__(self) -> None:
+        self.result: tuple[int, str, int | None, str | None] = (0, GENESIS_HASH, None, None)
+
+    def pages(self, pages: Iterable[Sequence[Sequence[Any]]]
+              ) -> Iterator[Sequence[Sequence[Any]]]:
+        for page in pages:
+            count, head, _, _ = self.result
+            self.result = verify_chain(page, count, head)
+            if self.result[2] is not None:
+                return
+            yield page
