@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from timeline.errors import UsageError
+from timeline.errors import TimelineError, UsageError
 
 TYPES = (
     "attack",
@@ -292,21 +292,25 @@ def _label_now(doc: Mapping[str, Any]) -> str:
     reference (every one the date layer wrote) is labelled without importing the date grammar:
     from_dict would only parse the days, which is done here.
     """
-    from timeline.errors import TimelineError
-
     try:
         if doc.get("edtf") and _iso_day(doc.get("reference")):
-            from timeline._datelabel import label_of
-
             earliest, latest = doc.get("earliest"), doc.get("latest")
-            return label_of(date.fromisoformat(earliest) if earliest else None,
-                            date.fromisoformat(latest) if latest else None,
-                            doc["precision"], doc.get("mod"))
+            return _label_of()(date.fromisoformat(earliest) if earliest else None,
+                               date.fromisoformat(latest) if latest else None,
+                               doc["precision"], doc.get("mod"))
         from timeline.dates import DateSpan
 
         return str(DateSpan.from_dict(dict(doc)).label())
     except (TimelineError, KeyError, TypeError, ValueError):
         return " – ".join(str(x) for x in (doc.get("earliest"), doc.get("latest")) if x) or "?"
+
+
+@functools.cache
+def _label_of() -> Callable[[date | None, date | None, str | None, str | None], str]:
+    """_datelabel.label_of, imported on the first label rather than with this module."""
+    from timeline._datelabel import label_of
+
+    return label_of
 
 
 def retracted(doc: Mapping[str, Any], at: str) -> dict[str, Any]:
