@@ -52,7 +52,7 @@ from timeline.schema import (
     records,
     sources,
 )
-from timeline.store import LogReader
+from timeline.store import CHAIN_COLUMNS, FOLD_COLUMNS, LogReader
 
 CHECKPOINT = "main"
 
@@ -117,9 +117,7 @@ def _fold(conn: Connection, pages: Iterable[Sequence[tuple[int, Any, str, int, A
     count = position = 0
     for page in pages:
         if copy_to is not None:
-            copy_to.exec_driver_sql(
-                "INSERT INTO records (position, stream_id, kind, schema_version, payload, "
-                "recorded_at) VALUES (?, ?, ?, ?, ?, ?)", page)
+            copy_to.exec_driver_sql(_COPY_RECORDS, page)
         for position, stream_id, kind, schema_version, payload, at in page:
             count += 1
             if kind == recorded:
@@ -147,7 +145,7 @@ def _fold(conn: Connection, pages: Iterable[Sequence[tuple[int, Any, str, int, A
             if handler is None:
                 continue
             if not decoded:
-                payload = loads(payload)
+                payload = decode(payload)
                 if schema_version != current.get(kind, schema_version):
                     payload = upcast(kind, schema_version, payload)
             handler(conn, _Folded(position, stream_id, kind, payload, at))
@@ -395,9 +393,8 @@ def fold_all(conn: Connection, stream: Iterable[Record], chunk: int = 5000, *,
                       copy_log=copy_log, chunk=chunk)
 
 
-#: The fold's columns of a tuple of store.CHAIN_COLUMNS (position, stream_id, kind,
-#: schema_version, payload, recorded_at).
-_FOLDED_OF_CHAIN = operator.itemgetter(0, 2, 4, 5, 6, 7)
+#: The fold's columns (store.FOLD_COLUMNS) of a tuple of store.CHAIN_COLUMNS.
+_FOLDED_OF_CHAIN = operator.itemgetter(*(CHAIN_COLUMNS.index(name) for name in FOLD_COLUMNS))
 
 
 def fold_chain_pages(conn: Connection, pages: Iterable[Sequence[Sequence[Any]]], *,
@@ -480,6 +477,11 @@ _LOG_COPY = Table(
     Column("payload", Text, nullable=False),
     Column("recorded_at", Text, nullable=False),
 )
+
+
+#: A page of fold tuples (store.FOLD_COLUMNS) into a scratch database's copy of the log.
+_COPY_RECORDS = (f"INSERT INTO records ({', '.join(FOLD_COLUMNS)}) "
+                 f"VALUES ({', '.join('?' * len(FOLD_COLUMNS))})")
 
 
 @contextlib.contextmanager
@@ -660,7 +662,7 @@ def same(a: Connection, b: Connection) -> bool:
 
 
 def _same_in_order(a: Connection, b: Connection, *, stored: bool) -> bool:
-    """The tables compared row by row, in rowid order (``stored``, SQLite) or key order (the
+    """The tables compared page by page, in rowid order (``stored``, SQLite) or key order (the
     storage order of a table WITHOUT ROWID)."""
     for table in PROJECTION_TABLES:
         rowid = table.dialect_options["sqlite"]["with_rowid"]

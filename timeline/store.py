@@ -262,8 +262,7 @@ class LogReader(Iterator[Record]):
     def _raw_pages(self, conn: Connection, lean: bool
                    ) -> Iterator[list[tuple[int, Any, str, int, Any, Any]]]:
         c = records.c
-        columns: tuple[Any, ...] = (
-            c.position, c.stream_id, c.kind, c.schema_version, c.payload, c.recorded_at)
+        columns: tuple[Any, ...] = tuple(c[name] for name in FOLD_COLUMNS)
         if lean:
             recorded = c.kind == EVENT_RECORDED
             payload: Any = c.payload
@@ -308,6 +307,9 @@ def row_to_record(row: Any) -> Record:
         hash=row.hash,
     )
 
+
+#: The columns of a record a fold reads, in the order of LogReader.raw_pages's tuples.
+FOLD_COLUMNS = ("position", "stream_id", "kind", "schema_version", "payload", "recorded_at")
 
 #: The columns ``verify_chain`` reads, in its order: the hashed ones, then the hash.
 CHAIN_COLUMNS = (*HASHED_COLUMNS, "hash")
